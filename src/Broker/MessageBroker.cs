@@ -1,0 +1,241 @@
+using System.Diagnostics.CodeAnalysis;
+using Broker.Queues;
+
+namespace Broker;
+
+/// <summary>The registry of a process's queues: creates, finds, lists and deletes them by name.</summary>
+/// <remarks>
+/// All members are thread-safe. Time comes from the <see cref="System.TimeProvider"/> given to the constructor, so tests can
+/// drive visibility timeouts, delays and retention with a manual clock. Disposing the broker deletes every queue.
+/// </remarks>
+public sealed class MessageBroker : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, IInMemoryQueue> _queues = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="MessageBroker"/> class.</summary>
+    /// <param name="timeProvider">The clock for timeouts, delays, retention and timestamps; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    public MessageBroker(TimeProvider? timeProvider = null)
+    {
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets the clock the broker's queues use.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Creates a queue, or returns the existing one if a queue of that name, body type and settings exists.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="name">The name: 1 to 80 letters, digits, '-' and '_'; case-sensitive.</param>
+    /// <param name="configure">Sets the queue's options; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>The queue.</returns>
+    /// <exception cref="ArgumentException">The name or an option is invalid; the message lists every problem.</exception>
+    /// <exception cref="BrokerException">A queue of that name exists with other settings or another body type
+    /// (<see cref="BrokerErrorCode.QueueNameExists"/>), or the dead-letter queue does not exist or holds another body type.</exception>
+    public IMessageQueue<T> CreateQueue<T>(string name, Action<QueueOptions>? configure = null)
+    {
+        QueueNames.ThrowIfInvalid(name, nameof(name));
+        var options = new QueueOptions();
+        configure?.Invoke(options);
+        QueueOptionsValidator.ThrowIfInvalid(options, nameof(configure));
+        options = options.Clone();
+
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (_queues.TryGetValue(name, out IInMemoryQueue? existing))
+            {
+                if (existing is IMessageQueue<T> same && existing.Options.HasSameSettings(options))
+                {
+                    return same;
+                }
+
+                throw new BrokerException(
+                    BrokerErrorCode.QueueNameExists,
+                    $"A queue named '{name}' already exists with {(existing.BodyType == typeof(T) ? "other settings" : $"body type {existing.BodyType.Name}")}.");
+            }
+
+            InMemoryQueue<T>? deadLetterQueue = null;
+            if (options.RedrivePolicy is { } redrive)
+            {
+                if (redrive.DeadLetterQueueName == name)
+                {
+                    throw new ArgumentException($"The queue '{name}' cannot be its own dead-letter queue.", nameof(configure));
+                }
+
+                deadLetterQueue = GetTyped<T>(redrive.DeadLetterQueueName, "dead-letter queue");
+            }
+
+            var queue = new InMemoryQueue<T>(name, options, TimeProvider, deadLetterQueue);
+            deadLetterQueue?.AddDeadLetterSource(name);
+            _queues.Add(name, queue);
+            return queue;
+        }
+    }
+
+    /// <summary>Gets an existing queue.</summary>
+    /// <typeparam name="T">The body type the queue was created with.</typeparam>
+    /// <param name="name">The queue's name.</param>
+    /// <returns>The queue.</returns>
+    /// <exception cref="BrokerException">No such queue (<see cref="BrokerErrorCode.QueueDoesNotExist"/>), or it holds another body type
+    /// (<see cref="BrokerErrorCode.QueueTypeMismatch"/>).</exception>
+    public IMessageQueue<T> GetQueue<T>(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return GetTyped<T>(name, "queue");
+        }
+    }
+
+    /// <summary>Gets an existing queue if there is one of that name and body type.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="queue">The queue, when found.</param>
+    /// <returns><see langword="true"/> if a queue of that name and body type exists.</returns>
+    public bool TryGetQueue<T>(string name, [NotNullWhen(true)] out IMessageQueue<T>? queue)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_gate)
+        {
+            queue = !_disposed && _queues.TryGetValue(name, out IInMemoryQueue? found) ? found as IMessageQueue<T> : null;
+            return queue is not null;
+        }
+    }
+
+    /// <summary>Lists the queues, in name order.</summary>
+    /// <param name="namePrefix">Only queues whose names start with this (case-sensitive); <see langword="null"/> for all.</param>
+    /// <returns>The queues.</returns>
+    public IReadOnlyList<IMessageQueue> ListQueues(string? namePrefix = null)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var result = new List<IMessageQueue>(_queues.Count);
+            foreach (IInMemoryQueue queue in _queues.Values)
+            {
+                if (namePrefix is null || queue.Name.StartsWith(namePrefix, StringComparison.Ordinal))
+                {
+                    result.Add(queue);
+                }
+            }
+
+            result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return result;
+        }
+    }
+
+    /// <summary>Deletes a queue and every message in it. Pending receives fail, and the queue's name is free at once.</summary>
+    /// <param name="name">The queue's name.</param>
+    /// <returns><see langword="true"/> if the queue existed.</returns>
+    /// <exception cref="BrokerException">The queue is another queue's dead-letter queue (<see cref="BrokerErrorCode.QueueInUse"/>);
+    /// delete that queue first, so no dead-lettered message is lost.</exception>
+    public bool DeleteQueue(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        IInMemoryQueue? queue;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (!_queues.TryGetValue(name, out queue))
+            {
+                return false;
+            }
+
+            if (queue.IsDeadLetterTarget)
+            {
+                throw new BrokerException(BrokerErrorCode.QueueInUse, $"The queue '{name}' is the dead-letter queue of another queue; delete or reconfigure that queue first.");
+            }
+
+            _queues.Remove(name);
+            if (queue.Options.RedrivePolicy is { } redrive && _queues.TryGetValue(redrive.DeadLetterQueueName, out IInMemoryQueue? deadLetterQueue))
+            {
+                deadLetterQueue.RemoveDeadLetterSource(name);
+            }
+        }
+
+        queue.Close();
+        return true;
+    }
+
+    /// <summary>Starts moving the visible messages of a dead-letter queue back to their source queues, or to another queue.</summary>
+    /// <param name="sourceQueueName">The dead-letter queue to move messages from.</param>
+    /// <param name="destinationQueueName">The queue to move them to; <see langword="null"/> sends each message back to the queue it was dead-lettered from.</param>
+    /// <param name="maxMessagesPerSecond">The most messages moved per second: 1 to 500; <see langword="null"/> for no limit.</param>
+    /// <returns>The running task, with its progress and a <see cref="MessageMoveTask.Completion"/> to await.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxMessagesPerSecond"/> is outside 1 to 500.</exception>
+    /// <exception cref="BrokerException">A queue does not exist, the destination holds another body type, the source is no queue's
+    /// dead-letter queue and no destination was given, or a move task is already running for the source.</exception>
+    public MessageMoveTask StartMessageMoveTask(string sourceQueueName, string? destinationQueueName = null, int? maxMessagesPerSecond = null)
+    {
+        ArgumentNullException.ThrowIfNull(sourceQueueName);
+        if (maxMessagesPerSecond is < 1 or > QueueLimits.MaxMoveMessagesPerSecond)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxMessagesPerSecond), maxMessagesPerSecond, $"maxMessagesPerSecond must be between 1 and {QueueLimits.MaxMoveMessagesPerSecond}, or null for no limit.");
+        }
+
+        IInMemoryQueue source;
+        IInMemoryQueue? destination = null;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            source = GetExisting(sourceQueueName);
+            if (destinationQueueName is not null)
+            {
+                destination = GetExisting(destinationQueueName);
+            }
+            else if (!source.IsDeadLetterTarget)
+            {
+                throw new BrokerException(
+                    BrokerErrorCode.NotADeadLetterQueue,
+                    $"The queue '{sourceQueueName}' is not the dead-letter queue of any queue; name a destination queue.");
+            }
+        }
+
+        return source.StartMoveTask(this, destination, maxMessagesPerSecond);
+    }
+
+    /// <summary>Deletes every queue.</summary>
+    public void Dispose()
+    {
+        List<IInMemoryQueue> queues;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            queues = [.. _queues.Values];
+            _queues.Clear();
+        }
+
+        foreach (IInMemoryQueue queue in queues)
+        {
+            queue.Close();
+        }
+    }
+
+    private InMemoryQueue<T> GetTyped<T>(string name, string role)
+    {
+        IInMemoryQueue queue = GetExisting(name);
+        return queue as InMemoryQueue<T> ?? throw new BrokerException(
+            BrokerErrorCode.QueueTypeMismatch,
+            $"The {role} '{name}' holds {queue.BodyType.Name} messages, not {typeof(T).Name}.");
+    }
+
+    private IInMemoryQueue GetExisting(string name)
+        => _queues.TryGetValue(name, out IInMemoryQueue? queue)
+            ? queue
+            : throw new BrokerException(BrokerErrorCode.QueueDoesNotExist, $"No queue is named '{name}'.");
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new BrokerException(BrokerErrorCode.BrokerDisposed, "The broker has been disposed.");
+        }
+    }
+}

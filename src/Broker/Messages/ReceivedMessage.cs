@@ -1,0 +1,53 @@
+namespace Broker.Messages;
+
+/// <summary>A message as handed to a consumer by one receive.</summary>
+/// <typeparam name="T">The body type.</typeparam>
+/// <remarks>A received message is a snapshot of that receive; it is a value, so keeping it allocates nothing.</remarks>
+public readonly struct ReceivedMessage<T>
+{
+    internal ReceivedMessage(
+        MessageId messageId,
+        T body,
+        IReadOnlyDictionary<string, MessageAttributeValue> attributes,
+        ReceiptHandle receiptHandle,
+        int receiveCount,
+        DateTimeOffset sentTimestamp,
+        DateTimeOffset firstReceiveTimestamp,
+        string? deadLetterSourceQueue)
+    {
+        MessageId = messageId;
+        Body = body;
+        Attributes = attributes;
+        ReceiptHandle = receiptHandle;
+        ReceiveCount = receiveCount;
+        SentTimestamp = sentTimestamp;
+        FirstReceiveTimestamp = firstReceiveTimestamp;
+        DeadLetterSourceQueue = deadLetterSourceQueue;
+    }
+
+    /// <summary>Gets the id the message was given when it was sent.</summary>
+    public MessageId MessageId { get; }
+
+    /// <summary>Gets the body, the same object the producer sent.</summary>
+    public T Body { get; }
+
+    /// <summary>Gets the message attributes; empty when the message has none.</summary>
+    public IReadOnlyDictionary<string, MessageAttributeValue> Attributes { get; }
+
+    /// <summary>Gets the handle of this receive, needed to delete the message or change its visibility.</summary>
+    public ReceiptHandle ReceiptHandle { get; }
+
+    /// <summary>Gets how many times the message has been received, this receive included (SQS <c>ApproximateReceiveCount</c>).</summary>
+    public int ReceiveCount { get; }
+
+    /// <summary>Gets when the message was sent (SQS <c>SentTimestamp</c>).</summary>
+    /// <remarks>A message moved to a dead-letter queue keeps the time it was first sent.</remarks>
+    public DateTimeOffset SentTimestamp { get; }
+
+    /// <summary>Gets when the message was first received (SQS <c>ApproximateFirstReceiveTimestamp</c>).</summary>
+    public DateTimeOffset FirstReceiveTimestamp { get; }
+
+    /// <summary>Gets the name of the queue the message was dead-lettered from, if it was.</summary>
+    /// <value>The source queue's name, or <see langword="null"/> for a message that was sent directly.</value>
+    public string? DeadLetterSourceQueue { get; }
+}

@@ -1,0 +1,202 @@
+using System.Runtime.CompilerServices;
+using Broker.Messages;
+
+namespace Broker.Queues;
+
+internal sealed partial class InMemoryQueue<T>
+{
+    public ValueTask<IReadOnlyList<ReceivedMessage<T>>> ReceiveAsync(
+        int maxMessages = 1,
+        TimeSpan? waitTime = null,
+        TimeSpan? visibilityTimeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (maxMessages is < 1 or > QueueLimits.MaxReceiveMessages)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxMessages), maxMessages, $"maxMessages must be between 1 and {QueueLimits.MaxReceiveMessages}.");
+        }
+
+        TimeSpan wait = waitTime ?? _options.ReceiveWaitTime;
+        if (wait < TimeSpan.Zero || wait > QueueLimits.MaxReceiveWaitTime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(waitTime), wait, $"waitTime must be between {TimeSpan.Zero} and {QueueLimits.MaxReceiveWaitTime}.");
+        }
+
+        long visibilityTicks = _visibilityTicks;
+        if (visibilityTimeout is TimeSpan visibility)
+        {
+            if (visibility < TimeSpan.Zero || visibility > QueueLimits.MaxVisibilityTimeout)
+            {
+                throw new ArgumentOutOfRangeException(nameof(visibilityTimeout), visibility, $"visibilityTimeout must be between {TimeSpan.Zero} and {QueueLimits.MaxVisibilityTimeout}.");
+            }
+
+            visibilityTicks = visibility.Ticks;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IReadOnlyList<ReceivedMessage<T>>>(cancellationToken);
+        }
+
+        ThrowIfClosed();
+        ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks);
+        if (received.Length > 0 || wait == TimeSpan.Zero)
+        {
+            return new ValueTask<IReadOnlyList<ReceivedMessage<T>>>(received);
+        }
+
+        return WaitAndReceiveAsync(maxMessages, visibilityTicks, wait, cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<ReceivedMessage<T>>> WaitAndReceiveAsync(int maxMessages, long visibilityTicks, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        while (true)
+        {
+            bool open;
+            try
+            {
+                open = await _ready.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The wait is over: an empty result is the answer, as in SQS, unless a message arrived just now.
+                return _closed ? [] : TryReceive(maxMessages, visibilityTicks);
+            }
+
+            if (!open)
+            {
+                ThrowClosed();
+            }
+
+            ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks);
+            if (received.Length > 0)
+            {
+                return received;
+            }
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="maxMessages"/> ready messages without waiting.</summary>
+    private ReceivedMessage<T>[] TryReceive(int maxMessages, long visibilityTicks)
+    {
+        var taken = default(MessageBuffer);
+        int count = 0;
+        MessageBuffer deadLettered = default;
+        int deadLetteredCount = 0;
+        while (count < maxMessages && _ready.Reader.TryRead(out QueueMessage<T>? message))
+        {
+            long state = Volatile.Read(ref message.State);
+            if (MessageState.Kind(state) != MessageState.Ready)
+            {
+                continue; // Deleted, purged or expired while it waited in the channel.
+            }
+
+            long generation = MessageState.Generation(state);
+            if (generation >= _maxReceiveCount && _deadLetterQueue is not null)
+            {
+                if (TryTransition(message, state, MessageState.Make(MessageState.Deleted, generation)))
+                {
+                    deadLettered[deadLetteredCount++] = message;
+                    if (deadLetteredCount == MessageBuffer.Length)
+                    {
+                        MoveToDeadLetterQueue(deadLettered, deadLetteredCount);
+                        deadLetteredCount = 0;
+                    }
+                }
+
+                continue;
+            }
+
+            if (TryTransition(message, state, MessageState.Make(MessageState.InFlight, generation + 1)))
+            {
+                taken[count++] = message;
+            }
+        }
+
+        if (deadLetteredCount > 0)
+        {
+            MoveToDeadLetterQueue(deadLettered, deadLetteredCount);
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        long nowUtc = _time.GetUtcNow().UtcTicks;
+        var result = new ReceivedMessage<T>[count];
+        bool visibleAtOnce = visibilityTicks == 0;
+        lock (_timers.Gate)
+        {
+            long now = _timers.Now;
+            long due = now + visibilityTicks;
+            for (int i = 0; i < count; i++)
+            {
+                QueueMessage<T> message = taken[i];
+                long generation = MessageState.Generation(message.State);
+                message.ReceivedAt = now;
+                message.VisibleAt = due;
+                if (!visibleAtOnce)
+                {
+                    _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
+                }
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            QueueMessage<T> message = taken[i];
+            if (message.FirstReceiveUtcTicks == 0)
+            {
+                message.FirstReceiveUtcTicks = nowUtc;
+            }
+
+            long generation = MessageState.Generation(message.State);
+            result[i] = new ReceivedMessage<T>(
+                message.Id,
+                message.Body,
+                message.Attributes,
+                new ReceiptHandle(message, generation),
+                (int)generation,
+                new DateTimeOffset(message.SentUtcTicks, TimeSpan.Zero),
+                new DateTimeOffset(message.FirstReceiveUtcTicks, TimeSpan.Zero),
+                message.DeadLetterSourceQueue);
+        }
+
+        if (visibleAtOnce)
+        {
+            // A zero timeout hides nothing: the messages go straight back, after this batch so none is returned twice.
+            for (int i = 0; i < count; i++)
+            {
+                QueueMessage<T> message = taken[i];
+                long generation = MessageState.Generation(message.State);
+                if (TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
+                {
+                    _ready.Writer.TryWrite(message);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private void MoveToDeadLetterQueue(MessageBuffer messages, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            QueueMessage<T> message = messages[i];
+            _deadLetterQueue!.AcceptDeadLetter(message, MessageState.Generation(message.State));
+            OnRemoved(message);
+        }
+    }
+
+    [InlineArray(Length)]
+    private struct MessageBuffer
+    {
+        public const int Length = QueueLimits.MaxReceiveMessages;
+
+        private QueueMessage<T> _element;
+    }
+}

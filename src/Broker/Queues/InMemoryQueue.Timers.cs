@@ -1,0 +1,94 @@
+namespace Broker.Queues;
+
+internal sealed partial class InMemoryQueue<T>
+{
+    public bool IsLive(in QueueTimerEntry<T> entry)
+    {
+        QueueMessage<T> message = entry.Message;
+        long state = Volatile.Read(ref message.State);
+        return entry.Kind switch
+        {
+            QueueTimerKind.Delay => MessageState.Kind(state) == MessageState.Delayed,
+            QueueTimerKind.Visibility => state == MessageState.Make(MessageState.InFlight, entry.Generation) && message.VisibleAt == entry.Due,
+            _ => MessageState.Kind(state) != MessageState.Deleted,
+        };
+    }
+
+    public bool Fire_Locked(in QueueTimerEntry<T> entry)
+    {
+        QueueMessage<T> message = entry.Message;
+        long state = Volatile.Read(ref message.State);
+        long generation = MessageState.Generation(state);
+        return entry.Kind switch
+        {
+            QueueTimerKind.Delay => MessageState.Kind(state) == MessageState.Delayed
+                && TryTransition(message, state, MessageState.Make(MessageState.Ready, generation)),
+            QueueTimerKind.Visibility => TryTransition(
+                message,
+                MessageState.Make(MessageState.InFlight, entry.Generation),
+                MessageState.Make(MessageState.Ready, entry.Generation)),
+            _ => TryRemove(message),
+        };
+    }
+
+    public void AfterFire(List<QueueTimerEntry<T>> fired)
+    {
+        foreach (QueueTimerEntry<T> entry in fired)
+        {
+            if (entry.Kind == QueueTimerKind.Retention)
+            {
+                OnRemoved(entry.Message);
+            }
+            else
+            {
+                _ready.Writer.TryWrite(entry.Message);
+            }
+        }
+    }
+
+    public ValueTask<long> PurgeAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<long>(cancellationToken);
+        }
+
+        ThrowIfClosed();
+        var purged = new List<QueueMessage<T>>();
+        lock (_timers.Gate)
+        {
+            // Every stored message has a retention entry, so the heap reaches all of them, in flight and delayed included.
+            _timers.Drain_Locked(
+                static (entry, state) =>
+                {
+                    if (entry.Kind == QueueTimerKind.Retention && state.Queue.TryRemove(entry.Message))
+                    {
+                        state.Purged.Add(entry.Message);
+                    }
+                },
+                (Queue: this, Purged: purged));
+        }
+
+        foreach (QueueMessage<T> message in purged)
+        {
+            OnRemoved(message);
+        }
+
+        // Give back the channel's memory now; messages sent while the purge ran are still live and go back in.
+        var survivors = new List<QueueMessage<T>>();
+        while (_ready.Reader.TryRead(out QueueMessage<T>? message))
+        {
+            if (MessageState.Kind(Volatile.Read(ref message.State)) == MessageState.Ready)
+            {
+                survivors.Add(message);
+            }
+        }
+
+        foreach (QueueMessage<T> message in survivors)
+        {
+            _ready.Writer.TryWrite(message);
+        }
+
+        return new ValueTask<long>(purged.Count);
+    }
+}

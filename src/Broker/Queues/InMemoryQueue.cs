@@ -1,0 +1,200 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+using Broker.Messages;
+using Broker.Scheduling;
+
+namespace Broker.Queues;
+
+/// <summary>The in-memory standard queue.</summary>
+/// <remarks>
+/// Visible messages flow through an unbounded <see cref="Channel{T}"/>; a message's state and receive generation live
+/// with the message and change by compare-and-swap (<see cref="MessageState"/>); delays, visibility timeouts and
+/// retention share one <see cref="TimerQueue{TEntry}"/>. A message is in the channel at most once, while it is ready;
+/// entries of messages that were deleted meanwhile are skipped by receivers.
+/// </remarks>
+[SuppressMessage("Design", "CA1001", Justification = "Close() stops the timer; the semaphore and token source own no unmanaged resources unless a wait handle is asked for, which never happens.")]
+internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueue, ITimerEntryHandler<QueueTimerEntry<T>>
+{
+    private readonly QueueOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Channel<QueueMessage<T>> _ready;
+    private readonly TimerQueue<QueueTimerEntry<T>> _timers;
+    private readonly InMemoryQueue<T>? _deadLetterQueue;
+    private readonly int _maxReceiveCount;
+    private readonly long _visibilityTicks;
+    private readonly long _retentionTicks;
+    private readonly long _delayTicks;
+    private readonly SemaphoreSlim? _capacity;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly DateTimeOffset _created;
+    private readonly Lock _deadLetterSourcesGate = new();
+    private readonly List<string> _deadLetterSources = [];
+
+    private long _visible;
+    private long _inFlight;
+    private long _delayed;
+    private volatile bool _closed;
+
+    public InMemoryQueue(string name, QueueOptions options, TimeProvider time, InMemoryQueue<T>? deadLetterQueue)
+    {
+        Name = name;
+        _options = options;
+        _time = time;
+        _deadLetterQueue = deadLetterQueue;
+        _maxReceiveCount = options.RedrivePolicy?.MaxReceiveCount ?? int.MaxValue;
+        _visibilityTicks = options.VisibilityTimeout.Ticks;
+        _retentionTicks = options.MessageRetentionPeriod.Ticks;
+        _delayTicks = options.DeliveryDelay.Ticks;
+        _created = time.GetUtcNow();
+        _ready = Channel.CreateUnbounded<QueueMessage<T>>(new UnboundedChannelOptions
+        {
+            SingleReader = false,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _timers = new TimerQueue<QueueTimerEntry<T>>(time, this);
+        if (options.Capacity is int capacity)
+        {
+            _capacity = new SemaphoreSlim(capacity, capacity);
+        }
+    }
+
+    public string Name { get; }
+
+    public Type BodyType => typeof(T);
+
+    public QueueOptions Options => _options;
+
+    public bool IsDeadLetterTarget
+    {
+        get
+        {
+            lock (_deadLetterSourcesGate)
+            {
+                return _deadLetterSources.Count > 0;
+            }
+        }
+    }
+
+    public long LiveEntryBound => 2 * (Volatile.Read(ref _visible) + Volatile.Read(ref _inFlight) + Volatile.Read(ref _delayed));
+
+    internal TimeProvider TimeProvider => _time;
+
+    public ValueTask<QueueAttributes> GetAttributesAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<QueueAttributes>(cancellationToken);
+        }
+
+        ThrowIfClosed();
+        return new ValueTask<QueueAttributes>(new QueueAttributes(
+            Name,
+            _options.Clone(),
+            _created,
+            Math.Max(0, Volatile.Read(ref _visible)),
+            Math.Max(0, Volatile.Read(ref _inFlight)),
+            Math.Max(0, Volatile.Read(ref _delayed))));
+    }
+
+    public void AddDeadLetterSource(string sourceQueueName)
+    {
+        lock (_deadLetterSourcesGate)
+        {
+            _deadLetterSources.Add(sourceQueueName);
+        }
+    }
+
+    public void RemoveDeadLetterSource(string sourceQueueName)
+    {
+        lock (_deadLetterSourcesGate)
+        {
+            _deadLetterSources.Remove(sourceQueueName);
+        }
+    }
+
+    public void Close()
+    {
+        _closed = true;
+        _closing.Cancel();
+        _ready.Writer.TryComplete();
+        _timers.Dispose();
+        _activeMove?.Cancel();
+    }
+
+    /// <summary>Changes a message's state if it is still <paramref name="expected"/>, keeping the counts in step.</summary>
+    /// <remarks>Every state change goes through here, so the counts are exact once concurrent operations settle.</remarks>
+    private bool TryTransition(QueueMessage<T> message, long expected, long next)
+    {
+        if (Interlocked.CompareExchange(ref message.State, next, expected) != expected)
+        {
+            return false;
+        }
+
+        AddToCount(MessageState.Kind(expected), -1);
+        AddToCount(MessageState.Kind(next), 1);
+        return true;
+    }
+
+    private void AddToCount(long kind, long delta)
+    {
+        switch (kind)
+        {
+            case MessageState.Delayed:
+                Interlocked.Add(ref _delayed, delta);
+                break;
+            case MessageState.Ready:
+                Interlocked.Add(ref _visible, delta);
+                break;
+            case MessageState.InFlight:
+                Interlocked.Add(ref _inFlight, delta);
+                break;
+        }
+    }
+
+    /// <summary>Moves a message to <see cref="MessageState.Deleted"/> from whatever state it is in.</summary>
+    /// <returns><see langword="true"/> if this call deleted it.</returns>
+    private bool TryRemove(QueueMessage<T> message)
+    {
+        while (true)
+        {
+            long state = Volatile.Read(ref message.State);
+            if (MessageState.Kind(state) == MessageState.Deleted)
+            {
+                return false;
+            }
+
+            if (TryTransition(message, state, MessageState.Make(MessageState.Deleted, MessageState.Generation(state))))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Releases what a deleted message held. Called once, by whoever deleted it, outside any gate.</summary>
+    private void OnRemoved(QueueMessage<T> message)
+    {
+        int flags = Interlocked.And(ref message.Flags, ~QueueMessage<T>.FlagHoldsPermit);
+        if ((flags & QueueMessage<T>.FlagHoldsPermit) != 0)
+        {
+            _capacity!.Release();
+        }
+
+        if ((flags & QueueMessage<T>.FlagIndexed) != 0)
+        {
+            _handleIndex?.TryRemove(message.Id.Sequence, out _);
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            ThrowClosed();
+        }
+    }
+
+    [DoesNotReturn]
+    private void ThrowClosed()
+        => throw new BrokerException(BrokerErrorCode.QueueDoesNotExist, $"The queue '{Name}' has been deleted.");
+}

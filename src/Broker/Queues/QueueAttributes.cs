@@ -1,0 +1,34 @@
+namespace Broker.Queues;
+
+/// <summary>A snapshot of a queue's settings and message counts.</summary>
+/// <remarks>In-process the counts are exact at the moment they are read; under concurrent use they may already have changed.</remarks>
+public sealed class QueueAttributes
+{
+    internal QueueAttributes(string name, QueueOptions options, DateTimeOffset createdTimestamp, long visible, long inFlight, long delayed)
+    {
+        Name = name;
+        Options = options;
+        CreatedTimestamp = createdTimestamp;
+        ApproximateNumberOfMessages = visible;
+        ApproximateNumberOfMessagesNotVisible = inFlight;
+        ApproximateNumberOfMessagesDelayed = delayed;
+    }
+
+    /// <summary>Gets the queue's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets a copy of the queue's settings.</summary>
+    public QueueOptions Options { get; }
+
+    /// <summary>Gets when the queue was created.</summary>
+    public DateTimeOffset CreatedTimestamp { get; }
+
+    /// <summary>Gets the number of messages that can be received now.</summary>
+    public long ApproximateNumberOfMessages { get; }
+
+    /// <summary>Gets the number of messages in flight: received and neither deleted nor visible again.</summary>
+    public long ApproximateNumberOfMessagesNotVisible { get; }
+
+    /// <summary>Gets the number of messages still in their delivery delay.</summary>
+    public long ApproximateNumberOfMessagesDelayed { get; }
+}

@@ -1,0 +1,20 @@
+namespace Broker.Queues;
+
+/// <summary>Which part of a message broke a limit.</summary>
+internal enum SendProblemKind
+{
+    Delay,
+    Attributes,
+    Size,
+}
+
+/// <summary>Why a message cannot be sent; becomes an exception for a single send and a failed entry in a batch.</summary>
+internal sealed record SendProblem(SendProblemKind Kind, string Message)
+{
+    public Exception ToException(string optionsParamName, string bodyParamName) => Kind switch
+    {
+        SendProblemKind.Delay => new ArgumentOutOfRangeException(optionsParamName + ".Delay", Message),
+        SendProblemKind.Attributes => new ArgumentException(Message, optionsParamName + ".Attributes"),
+        _ => new ArgumentException(Message, bodyParamName),
+    };
+}
