@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using Broker.Queues;
 
 namespace Broker;
@@ -17,12 +18,24 @@ public sealed class MessageBroker : IDisposable
     /// <summary>Initializes a new instance of the <see cref="MessageBroker"/> class.</summary>
     /// <param name="timeProvider">The clock for timeouts, delays, retention and timestamps; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     public MessageBroker(TimeProvider? timeProvider = null)
+        : this(new BrokerOptions { TimeProvider = timeProvider })
     {
-        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="MessageBroker"/> class with shared settings.</summary>
+    /// <param name="options">The clock and JSON settings for every queue and topic.</param>
+    public MessageBroker(BrokerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        TimeProvider = options.TimeProvider ?? TimeProvider.System;
+        JsonSerializerOptions = options.JsonSerializerOptions ?? JsonSerializerOptions.Default;
     }
 
     /// <summary>Gets the clock the broker's queues use.</summary>
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>Gets the JSON settings used where a body must become bytes.</summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; }
 
     /// <summary>Creates a queue, or returns the existing one if a queue of that name, body type and settings exists.</summary>
     /// <typeparam name="T">The body type.</typeparam>
@@ -37,7 +50,7 @@ public sealed class MessageBroker : IDisposable
         QueueNames.ThrowIfInvalid(name, nameof(name));
         var options = new QueueOptions();
         configure?.Invoke(options);
-        QueueOptionsValidator.ThrowIfInvalid(options, nameof(configure));
+        QueueOptionsValidator.ThrowIfInvalid(name, options, nameof(configure));
         options = options.Clone();
 
         lock (_gate)
@@ -66,7 +79,7 @@ public sealed class MessageBroker : IDisposable
                 deadLetterQueue = GetTyped<T>(redrive.DeadLetterQueueName, "dead-letter queue");
             }
 
-            var queue = new InMemoryQueue<T>(name, options, TimeProvider, deadLetterQueue);
+            var queue = new InMemoryQueue<T>(name, options, TimeProvider, JsonSerializerOptions, deadLetterQueue);
             deadLetterQueue?.AddDeadLetterSource(name);
             _queues.Add(name, queue);
             return queue;

@@ -13,7 +13,10 @@ public readonly struct ReceivedMessage<T>
         int receiveCount,
         DateTimeOffset sentTimestamp,
         DateTimeOffset firstReceiveTimestamp,
-        string? deadLetterSourceQueue)
+        string? deadLetterSourceQueue,
+        string? messageGroupId = null,
+        string? messageDeduplicationId = null,
+        string? sequenceNumber = null)
     {
         MessageId = messageId;
         Body = body;
@@ -23,6 +26,9 @@ public readonly struct ReceivedMessage<T>
         SentTimestamp = sentTimestamp;
         FirstReceiveTimestamp = firstReceiveTimestamp;
         DeadLetterSourceQueue = deadLetterSourceQueue;
+        MessageGroupId = messageGroupId;
+        MessageDeduplicationId = messageDeduplicationId;
+        SequenceNumber = sequenceNumber;
     }
 
     /// <summary>Gets the id the message was given when it was sent.</summary>
@@ -50,4 +56,16 @@ public readonly struct ReceivedMessage<T>
     /// <summary>Gets the name of the queue the message was dead-lettered from, if it was.</summary>
     /// <value>The source queue's name, or <see langword="null"/> for a message that was sent directly.</value>
     public string? DeadLetterSourceQueue { get; }
+
+    /// <summary>Gets the message group the message was sent with.</summary>
+    /// <value>The group id on a FIFO queue; on a standard queue the group id the producer passed, if any.</value>
+    public string? MessageGroupId { get; }
+
+    /// <summary>Gets the de-duplication id of a FIFO message: the one the producer passed, or the body's SHA-256 with content-based de-duplication.</summary>
+    /// <value>The id; <see langword="null"/> on a standard queue.</value>
+    public string? MessageDeduplicationId { get; }
+
+    /// <summary>Gets the sequence number a FIFO queue gave the message; it increases with every send to the queue, so it is strictly increasing within a group.</summary>
+    /// <value>A 20-digit decimal string that sorts as its number; <see langword="null"/> on a standard queue.</value>
+    public string? SequenceNumber { get; }
 }

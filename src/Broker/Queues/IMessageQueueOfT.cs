@@ -46,6 +46,16 @@ public interface IMessageQueue<T> : IMessageQueue
         TimeSpan? visibilityTimeout = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>Receives messages with the settings in <paramref name="options"/>, including a FIFO receive request attempt id.</summary>
+    /// <param name="options">The receive's settings.</param>
+    /// <param name="cancellationToken">A token to cancel the wait.</param>
+    /// <returns>The messages; empty when none became visible within the wait time.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is outside its range.</exception>
+    /// <exception cref="ArgumentException">An attempt id is malformed, or given for a standard queue.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="BrokerException">The queue has been deleted.</exception>
+    ValueTask<IReadOnlyList<ReceivedMessage<T>>> ReceiveAsync(ReceiveOptions options, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the message received with <paramref name="receiptHandle"/>.</summary>
     /// <param name="receiptHandle">The handle from the receive.</param>
     /// <param name="cancellationToken">A token to cancel the call.</param>

@@ -15,7 +15,7 @@ internal sealed partial class InMemoryQueue<T>
             SendBatchEntry<T> entry = entries[i];
             problems[i] = entry.Body is null
                 ? new SendProblem(SendProblemKind.Size, "The body is null.")
-                : Validate(entry.Body, entry.Attributes, entry.Delay, out prepared[i]);
+                : Validate(entry.Body, entry.Attributes, entry.Delay, entry.MessageGroupId, entry.DeduplicationId, out prepared[i]);
             total += prepared[i].Size;
         }
 
@@ -50,7 +50,8 @@ internal sealed partial class InMemoryQueue<T>
                 await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            successful.Add(new SendBatchResultEntry(entry.Id, Enqueue(entry.Body, prepared[i], holdsPermit: _capacity is not null)));
+            SendResult sent = Enqueue(entry.Body, prepared[i], holdsPermit: _capacity is not null);
+            successful.Add(new SendBatchResultEntry(entry.Id, sent.MessageId, sent.SequenceNumber));
         }
 
         return new BatchResult<SendBatchResultEntry>(successful, failed);

@@ -77,6 +77,7 @@ internal sealed partial class InMemoryQueue<T>
             if (TryTransition(message, state, MessageState.Make(MessageState.Deleted, generation)))
             {
                 OnRemoved(message);
+                Settle(message);
                 return true;
             }
         }
@@ -122,7 +123,7 @@ internal sealed partial class InMemoryQueue<T>
 
         if (madeVisible)
         {
-            _ready.Writer.TryWrite(message);
+            MakeVisible(message);
         }
     }
 

@@ -103,7 +103,15 @@ internal sealed partial class InMemoryQueue<T>
 
         try
         {
-            await target.SendAsync(message.Body, new SendOptions { Attributes = message.Attributes }, cancellationToken).ConfigureAwait(false);
+            var options = new SendOptions
+            {
+                Attributes = message.Attributes,
+                MessageGroupId = message.MessageGroupId,
+
+                // A moved message is a new message: a fresh de-duplication id keeps a second move of it from being dropped.
+                DeduplicationId = QueueNames.IsFifo(target.Name) ? MessageId.NewId().ToString() : null,
+            };
+            await target.SendAsync(message.Body, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ArgumentException or BrokerException)
         {

@@ -10,6 +10,33 @@ internal sealed partial class InMemoryQueue<T>
         TimeSpan? waitTime = null,
         TimeSpan? visibilityTimeout = null,
         CancellationToken cancellationToken = default)
+        => ReceiveCoreAsync(maxMessages, waitTime, visibilityTimeout, attemptId: null, cancellationToken);
+
+    public ValueTask<IReadOnlyList<ReceivedMessage<T>>> ReceiveAsync(ReceiveOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ReceiveRequestAttemptId is { } attemptId)
+        {
+            if (FifoRules.Check(attemptId, nameof(ReceiveOptions.ReceiveRequestAttemptId)) is { } error)
+            {
+                throw new ArgumentException(error, nameof(options));
+            }
+
+            if (_fifo is null)
+            {
+                throw new ArgumentException($"{nameof(ReceiveOptions.ReceiveRequestAttemptId)} applies to FIFO queues only.", nameof(options));
+            }
+        }
+
+        return ReceiveCoreAsync(options.MaxMessages, options.WaitTime, options.VisibilityTimeout, options.ReceiveRequestAttemptId, cancellationToken);
+    }
+
+    private ValueTask<IReadOnlyList<ReceivedMessage<T>>> ReceiveCoreAsync(
+        int maxMessages,
+        TimeSpan? waitTime,
+        TimeSpan? visibilityTimeout,
+        string? attemptId,
+        CancellationToken cancellationToken)
     {
         if (maxMessages is < 1 or > QueueLimits.MaxReceiveMessages)
         {
@@ -39,16 +66,16 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         ThrowIfClosed();
-        ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks);
+        ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks, attemptId);
         if (received.Length > 0 || wait == TimeSpan.Zero)
         {
             return new ValueTask<IReadOnlyList<ReceivedMessage<T>>>(received);
         }
 
-        return WaitAndReceiveAsync(maxMessages, visibilityTicks, wait, cancellationToken);
+        return WaitAndReceiveAsync(maxMessages, visibilityTicks, attemptId, wait, cancellationToken);
     }
 
-    private async ValueTask<IReadOnlyList<ReceivedMessage<T>>> WaitAndReceiveAsync(int maxMessages, long visibilityTicks, TimeSpan wait, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<ReceivedMessage<T>>> WaitAndReceiveAsync(int maxMessages, long visibilityTicks, string? attemptId, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -57,12 +84,14 @@ internal sealed partial class InMemoryQueue<T>
             bool open;
             try
             {
-                open = await _ready.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+                open = _fifo is null
+                    ? await _ready.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false)
+                    : await _fifo.Available.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // The wait is over: an empty result is the answer, as in SQS, unless a message arrived just now.
-                return _closed ? [] : TryReceive(maxMessages, visibilityTicks);
+                return _closed ? [] : TryReceive(maxMessages, visibilityTicks, attemptId);
             }
 
             if (!open)
@@ -70,7 +99,7 @@ internal sealed partial class InMemoryQueue<T>
                 ThrowClosed();
             }
 
-            ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks);
+            ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks, attemptId);
             if (received.Length > 0)
             {
                 return received;
@@ -79,7 +108,27 @@ internal sealed partial class InMemoryQueue<T>
     }
 
     /// <summary>Takes up to <paramref name="maxMessages"/> ready messages without waiting.</summary>
-    private ReceivedMessage<T>[] TryReceive(int maxMessages, long visibilityTicks)
+    private ReceivedMessage<T>[] TryReceive(int maxMessages, long visibilityTicks, string? attemptId = null)
+        => _fifo is null ? TryReceiveStandard(maxMessages, visibilityTicks) : TryReceiveFifo(maxMessages, visibilityTicks, attemptId);
+
+    private static ReceivedMessage<T> ToReceived(QueueMessage<T> message, long generation)
+    {
+        var fifoMessage = message as FifoQueueMessage<T>;
+        return new ReceivedMessage<T>(
+            message.Id,
+            message.Body,
+            message.Attributes,
+            new ReceiptHandle(message, generation),
+            (int)generation,
+            new DateTimeOffset(message.SentUtcTicks, TimeSpan.Zero),
+            new DateTimeOffset(message.FirstReceiveUtcTicks, TimeSpan.Zero),
+            message.DeadLetterSourceQueue,
+            message.MessageGroupId,
+            fifoMessage?.DeduplicationId,
+            fifoMessage?.SequenceNumber);
+    }
+
+    private ReceivedMessage<T>[] TryReceiveStandard(int maxMessages, long visibilityTicks)
     {
         var taken = default(MessageBuffer);
         int count = 0;
@@ -153,16 +202,7 @@ internal sealed partial class InMemoryQueue<T>
                 message.FirstReceiveUtcTicks = nowUtc;
             }
 
-            long generation = MessageState.Generation(message.State);
-            result[i] = new ReceivedMessage<T>(
-                message.Id,
-                message.Body,
-                message.Attributes,
-                new ReceiptHandle(message, generation),
-                (int)generation,
-                new DateTimeOffset(message.SentUtcTicks, TimeSpan.Zero),
-                new DateTimeOffset(message.FirstReceiveUtcTicks, TimeSpan.Zero),
-                message.DeadLetterSourceQueue);
+            result[i] = ToReceived(message, MessageState.Generation(message.State));
         }
 
         if (visibleAtOnce)

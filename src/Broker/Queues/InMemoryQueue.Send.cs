@@ -11,7 +11,7 @@ internal sealed partial class InMemoryQueue<T>
             throw new ArgumentNullException(nameof(body));
         }
 
-        if (Validate(body, options?.Attributes, options?.Delay, out PreparedMessage prepared) is { } problem)
+        if (Validate(body, options?.Attributes, options?.Delay, options?.MessageGroupId, options?.DeduplicationId, out PreparedMessage prepared) is { } problem)
         {
             throw problem.ToException(nameof(options), nameof(body));
         }
@@ -29,13 +29,13 @@ internal sealed partial class InMemoryQueue<T>
                 : WaitForRoomAndSendAsync(body, prepared, cancellationToken);
         }
 
-        return new ValueTask<SendResult>(new SendResult(Enqueue(body, prepared, holdsPermit: _capacity is not null)));
+        return new ValueTask<SendResult>(Enqueue(body, prepared, holdsPermit: _capacity is not null));
     }
 
     private async ValueTask<SendResult> WaitForRoomAndSendAsync(T body, PreparedMessage prepared, CancellationToken cancellationToken)
     {
         await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-        return new SendResult(Enqueue(body, prepared, holdsPermit: true));
+        return Enqueue(body, prepared, holdsPermit: true);
     }
 
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
@@ -73,12 +73,19 @@ internal sealed partial class InMemoryQueue<T>
         T body,
         IReadOnlyDictionary<string, MessageAttributeValue>? attributes,
         TimeSpan? delay,
+        string? messageGroupId,
+        string? deduplicationId,
         out PreparedMessage prepared)
     {
         prepared = default;
         long delayTicks = _delayTicks;
         if (delay is TimeSpan requested)
         {
+            if (_fifo is not null)
+            {
+                return new SendProblem(SendProblemKind.Delay, $"FIFO queues take no per-message delay; set {nameof(QueueOptions.DeliveryDelay)} on the queue instead.");
+            }
+
             if (requested < TimeSpan.Zero || requested > QueueLimits.MaxDeliveryDelay)
             {
                 return new SendProblem(
@@ -87,6 +94,36 @@ internal sealed partial class InMemoryQueue<T>
             }
 
             delayTicks = requested.Ticks;
+        }
+
+        if (FifoRules.Check(messageGroupId, nameof(SendOptions.MessageGroupId)) is { } groupError)
+        {
+            return new SendProblem(SendProblemKind.GroupId, groupError);
+        }
+
+        if (FifoRules.Check(deduplicationId, nameof(SendOptions.DeduplicationId)) is { } deduplicationError)
+        {
+            return new SendProblem(SendProblemKind.DeduplicationId, deduplicationError);
+        }
+
+        if (_fifo is null && deduplicationId is not null)
+        {
+            return new SendProblem(SendProblemKind.DeduplicationId, "A de-duplication id applies to FIFO queues only.");
+        }
+
+        if (_fifo is not null)
+        {
+            if (messageGroupId is null)
+            {
+                return new SendProblem(SendProblemKind.GroupId, $"A FIFO queue needs a {nameof(SendOptions.MessageGroupId)} on every message.");
+            }
+
+            if (deduplicationId is null && !_options.ContentBasedDeduplication)
+            {
+                return new SendProblem(
+                    SendProblemKind.DeduplicationId,
+                    $"The FIFO queue '{Name}' needs a {nameof(SendOptions.DeduplicationId)}, or {nameof(QueueOptions.ContentBasedDeduplication)} turned on.");
+            }
         }
 
         string? attributeError = MessageAttributeRules.TryCopy(attributes, out IReadOnlyDictionary<string, MessageAttributeValue> copy, out int attributeSize);
@@ -103,12 +140,17 @@ internal sealed partial class InMemoryQueue<T>
                 $"The message is {size} bytes (body and attributes); the queue '{Name}' accepts at most {_options.MaximumMessageSize}.");
         }
 
-        prepared = new PreparedMessage(copy, delayTicks, size);
+        prepared = new PreparedMessage(copy, delayTicks, size, messageGroupId, deduplicationId);
         return null;
     }
 
-    private MessageId Enqueue(T body, in PreparedMessage prepared, bool holdsPermit)
+    private SendResult Enqueue(T body, in PreparedMessage prepared, bool holdsPermit)
     {
+        if (_fifo is not null)
+        {
+            return EnqueueFifo(body, prepared, holdsPermit);
+        }
+
         MessageId id = MessageId.NewId();
         bool delayed = prepared.DelayTicks > 0;
         var message = new QueueMessage<T>(
@@ -118,6 +160,7 @@ internal sealed partial class InMemoryQueue<T>
             id,
             _time.GetUtcNow().UtcTicks,
             deadLetterSourceQueue: null,
+            prepared.MessageGroupId,
             MessageState.Make(delayed ? MessageState.Delayed : MessageState.Ready, 0))
         {
             Flags = holdsPermit ? QueueMessage<T>.FlagHoldsPermit : 0,
@@ -126,12 +169,7 @@ internal sealed partial class InMemoryQueue<T>
         AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
         lock (_timers.Gate)
         {
-            long now = _timers.Now;
-            _timers.Schedule_Locked(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, now + _retentionTicks), now + _retentionTicks);
-            if (delayed)
-            {
-                _timers.Schedule_Locked(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, now + prepared.DelayTicks), now + prepared.DelayTicks);
-            }
+            ScheduleNew_Locked(message, prepared.DelayTicks, _retentionTicks);
         }
 
         if (!delayed)
@@ -139,15 +177,33 @@ internal sealed partial class InMemoryQueue<T>
             _ready.Writer.TryWrite(message);
         }
 
-        return id;
+        return new SendResult(id);
     }
 
-    /// <summary>Takes in a message dead-lettered by another queue: same id, body, attributes, sent time and receive count.</summary>
-    /// <remarks>Capacity is not checked: refusing the move would lose the message.</remarks>
+    /// <summary>Schedules a new message's retention and, if it is delayed, the end of its delay.</summary>
+    private void ScheduleNew_Locked(QueueMessage<T> message, long delayTicks, long retentionTicks)
+    {
+        long now = _timers.Now;
+        _timers.Schedule_Locked(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, now + retentionTicks), now + retentionTicks);
+        if (delayTicks > 0)
+        {
+            _timers.Schedule_Locked(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, now + delayTicks), now + delayTicks);
+        }
+    }
+
+    /// <summary>Takes in a message dead-lettered by another queue: same id, body, attributes and receive count.</summary>
+    /// <remarks>Capacity is not checked: refusing the move would lose the message. A standard queue keeps the original sent
+    /// time, so retention counts from the first send; a FIFO queue starts the message's retention afresh, as SQS does.</remarks>
     internal void AcceptDeadLetter(QueueMessage<T> source, long receiveCount)
     {
         if (_closed)
         {
+            return;
+        }
+
+        if (_fifo is not null)
+        {
+            AcceptFifoDeadLetter(source, receiveCount);
             return;
         }
 
@@ -158,6 +214,7 @@ internal sealed partial class InMemoryQueue<T>
             source.Id,
             source.SentUtcTicks,
             source.Queue.Name,
+            source.MessageGroupId,
             MessageState.Make(MessageState.Ready, receiveCount))
         {
             FirstReceiveUtcTicks = source.FirstReceiveUtcTicks,
@@ -167,12 +224,16 @@ internal sealed partial class InMemoryQueue<T>
         long age = _time.GetUtcNow().UtcTicks - source.SentUtcTicks;
         lock (_timers.Gate)
         {
-            long due = _timers.Now + Math.Max(_retentionTicks - age, 0);
-            _timers.Schedule_Locked(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, due), due);
+            ScheduleNew_Locked(message, 0, Math.Max(_retentionTicks - age, 0));
         }
 
         _ready.Writer.TryWrite(message);
     }
 
-    private readonly record struct PreparedMessage(IReadOnlyDictionary<string, MessageAttributeValue> Attributes, long DelayTicks, long Size);
+    private readonly record struct PreparedMessage(
+        IReadOnlyDictionary<string, MessageAttributeValue> Attributes,
+        long DelayTicks,
+        long Size,
+        string? MessageGroupId,
+        string? DeduplicationId);
 }

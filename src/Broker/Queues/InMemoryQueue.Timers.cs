@@ -38,11 +38,25 @@ internal sealed partial class InMemoryQueue<T>
             if (entry.Kind == QueueTimerKind.Retention)
             {
                 OnRemoved(entry.Message);
+                Settle(entry.Message);
             }
             else
             {
-                _ready.Writer.TryWrite(entry.Message);
+                MakeVisible(entry.Message);
             }
+        }
+    }
+
+    /// <summary>Hands out a message that just became ready: into the channel of a standard queue, or by re-checking its FIFO group.</summary>
+    private void MakeVisible(QueueMessage<T> message)
+    {
+        if (_fifo is null)
+        {
+            _ready.Writer.TryWrite(message);
+        }
+        else
+        {
+            Settle(message);
         }
     }
 
@@ -67,6 +81,10 @@ internal sealed partial class InMemoryQueue<T>
                     }
                 },
                 (Queue: this, Purged: purged));
+            if (_fifo is not null)
+            {
+                ClearGroups_Locked();
+            }
         }
 
         foreach (QueueMessage<T> message in purged)

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Threading.Channels;
 using Broker.Messages;
 using Broker.Scheduling;
@@ -16,6 +17,7 @@ namespace Broker.Queues;
 internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueue, ITimerEntryHandler<QueueTimerEntry<T>>
 {
     private readonly QueueOptions _options;
+    private readonly JsonSerializerOptions _jsonOptions;
     private readonly TimeProvider _time;
     private readonly Channel<QueueMessage<T>> _ready;
     private readonly TimerQueue<QueueTimerEntry<T>> _timers;
@@ -35,9 +37,15 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     private long _delayed;
     private volatile bool _closed;
 
-    public InMemoryQueue(string name, QueueOptions options, TimeProvider time, InMemoryQueue<T>? deadLetterQueue)
+    public InMemoryQueue(string name, QueueOptions options, TimeProvider time, JsonSerializerOptions jsonOptions, InMemoryQueue<T>? deadLetterQueue)
     {
         Name = name;
+        _jsonOptions = jsonOptions;
+        if (QueueNames.IsFifo(name))
+        {
+            _fifo = new FifoState();
+        }
+
         _options = options;
         _time = time;
         _deadLetterQueue = deadLetterQueue;
@@ -118,6 +126,7 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
         _closed = true;
         _closing.Cancel();
         _ready.Writer.TryComplete();
+        _fifo?.Available.Writer.TryComplete();
         _timers.Dispose();
         _activeMove?.Cancel();
     }

@@ -3,7 +3,7 @@ using Broker.Messages;
 namespace Broker.Queues;
 
 /// <summary>A stored message of an in-memory queue: its immutable content and its mutable lifecycle state.</summary>
-internal sealed class QueueMessage<T> : IReceiptToken
+internal class QueueMessage<T> : IReceiptToken
 {
     public const int FlagIndexed = 1;
     public const int FlagHoldsPermit = 2;
@@ -14,6 +14,7 @@ internal sealed class QueueMessage<T> : IReceiptToken
     public readonly MessageId Id;
     public readonly long SentUtcTicks;
     public readonly string? DeadLetterSourceQueue;
+    public readonly string? MessageGroupId;
 
     /// <summary>The state and generation; see <see cref="MessageState"/>. Changed only by compare-and-swap.</summary>
     public long State;
@@ -35,6 +36,7 @@ internal sealed class QueueMessage<T> : IReceiptToken
         MessageId id,
         long sentUtcTicks,
         string? deadLetterSourceQueue,
+        string? messageGroupId,
         long state)
     {
         Queue = queue;
@@ -43,6 +45,7 @@ internal sealed class QueueMessage<T> : IReceiptToken
         Id = id;
         SentUtcTicks = sentUtcTicks;
         DeadLetterSourceQueue = deadLetterSourceQueue;
+        MessageGroupId = messageGroupId;
         State = state;
     }
 

@@ -35,6 +35,15 @@ public sealed class QueueOptions
     /// <remarks>Messages moved in by dead-lettering are always accepted, even past the capacity, so none is lost.</remarks>
     public int? Capacity { get; set; }
 
+    /// <summary>Gets or sets whether a FIFO queue derives a missing de-duplication id from the body: the SHA-256 of its bytes
+    /// (a string's UTF-8, a byte body as is, any other type as its System.Text.Json serialization). Attributes do not count.</summary>
+    /// <value>The default is <see langword="false"/>. FIFO queues only.</value>
+    public bool ContentBasedDeduplication { get; set; }
+
+    /// <summary>Gets or sets where a FIFO queue looks for duplicates.</summary>
+    /// <value>The default is <see cref="DeduplicationScope.Queue"/>. FIFO queues only.</value>
+    public DeduplicationScope DeduplicationScope { get; set; } = DeduplicationScope.Queue;
+
     /// <summary>Gets or sets what a send does when the queue is at <see cref="Capacity"/>.</summary>
     /// <value>The default is <see cref="QueueFullMode.Wait"/>.</value>
     public QueueFullMode FullMode { get; set; } = QueueFullMode.Wait;
@@ -61,6 +70,8 @@ public sealed class QueueOptions
             : new RedrivePolicy { DeadLetterQueueName = RedrivePolicy.DeadLetterQueueName, MaxReceiveCount = RedrivePolicy.MaxReceiveCount },
         Capacity = Capacity,
         FullMode = FullMode,
+        ContentBasedDeduplication = ContentBasedDeduplication,
+        DeduplicationScope = DeduplicationScope,
     };
 
     internal bool HasSameSettings(QueueOptions other)
@@ -72,5 +83,7 @@ public sealed class QueueOptions
             && RedrivePolicy?.DeadLetterQueueName == other.RedrivePolicy?.DeadLetterQueueName
             && RedrivePolicy?.MaxReceiveCount == other.RedrivePolicy?.MaxReceiveCount
             && Capacity == other.Capacity
-            && FullMode == other.FullMode;
+            && FullMode == other.FullMode
+            && ContentBasedDeduplication == other.ContentBasedDeduplication
+            && DeduplicationScope == other.DeduplicationScope;
 }

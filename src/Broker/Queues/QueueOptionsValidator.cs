@@ -3,13 +3,35 @@ namespace Broker.Queues;
 /// <summary>Checks <see cref="QueueOptions"/> against the documented ranges, reporting every problem at once.</summary>
 public static class QueueOptionsValidator
 {
-    /// <summary>Validates the options.</summary>
+    /// <summary>Validates a queue's name and options.</summary>
+    /// <param name="queueName">The queue's name; a name ending in <c>.fifo</c> makes a FIFO queue.</param>
     /// <param name="options">The options to check.</param>
     /// <returns>One message per invalid setting, each naming the setting and its allowed range; empty when all are valid.</returns>
-    public static IReadOnlyList<string> Validate(QueueOptions options)
+    public static IReadOnlyList<string> Validate(string queueName, QueueOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
+        string? nameError = QueueNames.Validate(queueName);
+        if (nameError is not null)
+        {
+            errors.Add(nameError);
+        }
+
+        bool fifo = queueName is not null && QueueNames.IsFifo(queueName);
+        if (!fifo && options.ContentBasedDeduplication)
+        {
+            errors.Add($"{nameof(QueueOptions.ContentBasedDeduplication)} applies to FIFO queues only (names ending in '{QueueNames.FifoSuffix}').");
+        }
+
+        if (!Enum.IsDefined(options.DeduplicationScope))
+        {
+            errors.Add($"{nameof(QueueOptions.DeduplicationScope)} is {options.DeduplicationScope}; it must be {nameof(DeduplicationScope.Queue)} or {nameof(DeduplicationScope.MessageGroup)}.");
+        }
+        else if (!fifo && options.DeduplicationScope != DeduplicationScope.Queue)
+        {
+            errors.Add($"{nameof(QueueOptions.DeduplicationScope)} applies to FIFO queues only (names ending in '{QueueNames.FifoSuffix}').");
+        }
+
         CheckRange(errors, nameof(QueueOptions.VisibilityTimeout), options.VisibilityTimeout, TimeSpan.Zero, QueueLimits.MaxVisibilityTimeout);
         CheckRange(errors, nameof(QueueOptions.DeliveryDelay), options.DeliveryDelay, TimeSpan.Zero, QueueLimits.MaxDeliveryDelay);
         CheckRange(errors, nameof(QueueOptions.MessageRetentionPeriod), options.MessageRetentionPeriod, QueueLimits.MinRetentionPeriod, QueueLimits.MaxRetentionPeriod);
@@ -31,10 +53,14 @@ public static class QueueOptionsValidator
 
         if (options.RedrivePolicy is { } redrive)
         {
-            string? nameError = QueueNames.Validate(redrive.DeadLetterQueueName);
-            if (nameError is not null)
+            string? deadLetterNameError = QueueNames.Validate(redrive.DeadLetterQueueName);
+            if (deadLetterNameError is not null)
             {
-                errors.Add($"{nameof(QueueOptions.RedrivePolicy)}.{nameof(RedrivePolicy.DeadLetterQueueName)}: {nameError}");
+                errors.Add($"{nameof(QueueOptions.RedrivePolicy)}.{nameof(RedrivePolicy.DeadLetterQueueName)}: {deadLetterNameError}");
+            }
+            else if (fifo != QueueNames.IsFifo(redrive.DeadLetterQueueName))
+            {
+                errors.Add($"{nameof(QueueOptions.RedrivePolicy)}.{nameof(RedrivePolicy.DeadLetterQueueName)}: the dead-letter queue of a {(fifo ? "FIFO" : "standard")} queue must be a {(fifo ? "FIFO" : "standard")} queue.");
             }
 
             if (redrive.MaxReceiveCount is < 1 or > QueueLimits.MaxMaxReceiveCount)
@@ -46,9 +72,9 @@ public static class QueueOptionsValidator
         return errors;
     }
 
-    internal static void ThrowIfInvalid(QueueOptions options, string paramName)
+    internal static void ThrowIfInvalid(string queueName, QueueOptions options, string paramName)
     {
-        IReadOnlyList<string> errors = Validate(options);
+        IReadOnlyList<string> errors = Validate(queueName, options);
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid queue options: " + string.Join(" ", errors), paramName);

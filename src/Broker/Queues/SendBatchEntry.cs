@@ -13,4 +13,10 @@ public sealed record SendBatchEntry<T>(string Id, T Body)
 
     /// <summary>Gets the delay for this message; <see langword="null"/> uses the queue's delivery delay.</summary>
     public TimeSpan? Delay { get; init; }
+
+    /// <summary>Gets the message group; see <see cref="SendOptions.MessageGroupId"/>.</summary>
+    public string? MessageGroupId { get; init; }
+
+    /// <summary>Gets the de-duplication id; see <see cref="SendOptions.DeduplicationId"/>.</summary>
+    public string? DeduplicationId { get; init; }
 }

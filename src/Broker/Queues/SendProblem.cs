@@ -6,6 +6,8 @@ internal enum SendProblemKind
     Delay,
     Attributes,
     Size,
+    GroupId,
+    DeduplicationId,
 }
 
 /// <summary>Why a message cannot be sent; becomes an exception for a single send and a failed entry in a batch.</summary>
@@ -15,6 +17,8 @@ internal sealed record SendProblem(SendProblemKind Kind, string Message)
     {
         SendProblemKind.Delay => new ArgumentOutOfRangeException(optionsParamName + ".Delay", Message),
         SendProblemKind.Attributes => new ArgumentException(Message, optionsParamName + ".Attributes"),
+        SendProblemKind.GroupId => new ArgumentException(Message, optionsParamName + ".MessageGroupId"),
+        SendProblemKind.DeduplicationId => new ArgumentException(Message, optionsParamName + ".DeduplicationId"),
         _ => new ArgumentException(Message, bodyParamName),
     };
 }

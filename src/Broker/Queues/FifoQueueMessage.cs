@@ -1,0 +1,29 @@
+using Broker.Messages;
+
+namespace Broker.Queues;
+
+/// <summary>A stored message of a FIFO queue: a queue message plus its group, de-duplication id and sequence number.</summary>
+internal sealed class FifoQueueMessage<T> : QueueMessage<T>
+{
+    public readonly FifoGroup<T> Group;
+    public readonly string DeduplicationId;
+    public readonly string SequenceNumber;
+
+    public FifoQueueMessage(
+        InMemoryQueue<T> queue,
+        T body,
+        IReadOnlyDictionary<string, MessageAttributeValue> attributes,
+        MessageId id,
+        long sentUtcTicks,
+        string? deadLetterSourceQueue,
+        FifoGroup<T> group,
+        string deduplicationId,
+        string sequenceNumber,
+        long state)
+        : base(queue, body, attributes, id, sentUtcTicks, deadLetterSourceQueue, group.Id, state)
+    {
+        Group = group;
+        DeduplicationId = deduplicationId;
+        SequenceNumber = sequenceNumber;
+    }
+}
