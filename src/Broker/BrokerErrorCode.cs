@@ -33,6 +33,15 @@ public enum BrokerErrorCode
     /// <summary>The queue is not the dead-letter queue of any queue, so its messages have no source to go back to.</summary>
     NotADeadLetterQueue,
 
+    /// <summary>No topic has the given name.</summary>
+    TopicDoesNotExist,
+
+    /// <summary>A topic with the given name exists with different options or another body type.</summary>
+    TopicNameExists,
+
+    /// <summary>The topic exists but carries another body type than the one asked for.</summary>
+    TopicTypeMismatch,
+
     /// <summary>The broker has been disposed.</summary>
     BrokerDisposed,
 }

@@ -1,18 +1,20 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Broker.Queues;
+using Broker.Topics;
 
 namespace Broker;
 
-/// <summary>The registry of a process's queues: creates, finds, lists and deletes them by name.</summary>
+/// <summary>The registry of a process's queues and topics: creates, finds, lists and deletes them by name.</summary>
 /// <remarks>
 /// All members are thread-safe. Time comes from the <see cref="System.TimeProvider"/> given to the constructor, so tests can
 /// drive visibility timeouts, delays and retention with a manual clock. Disposing the broker deletes every queue.
 /// </remarks>
-public sealed class MessageBroker : IDisposable
+public sealed class MessageBroker : IDisposable, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IInMemoryQueue> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IInMemoryTopic> _topics = new(StringComparer.Ordinal);
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="MessageBroker"/> class.</summary>
@@ -209,26 +211,155 @@ public sealed class MessageBroker : IDisposable
         return source.StartMoveTask(this, destination, maxMessagesPerSecond);
     }
 
-    /// <summary>Deletes every queue.</summary>
-    public void Dispose()
+    /// <summary>Creates a topic, or returns the existing one if a topic of that name, body type and settings exists.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="name">The name: 1 to 256 letters, digits, '-' and '_'; a name ending in <c>.fifo</c> makes a FIFO topic.</param>
+    /// <param name="configure">Sets the topic's options; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>The topic.</returns>
+    /// <exception cref="ArgumentException">The name or an option is invalid; the message lists every problem.</exception>
+    /// <exception cref="BrokerException">A topic of that name exists with other settings or another body type (<see cref="BrokerErrorCode.TopicNameExists"/>).</exception>
+    public ITopic<T> CreateTopic<T>(string name, Action<TopicOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var options = new TopicOptions();
+        configure?.Invoke(options);
+        TopicOptionsValidator.ThrowIfInvalid(name, options, nameof(configure));
+        options = options.Clone();
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (_topics.TryGetValue(name, out IInMemoryTopic? existing))
+            {
+                if (existing is ITopic<T> same && existing.Options.HasSameSettings(options))
+                {
+                    return same;
+                }
+
+                throw new BrokerException(
+                    BrokerErrorCode.TopicNameExists,
+                    $"A topic named '{name}' already exists with {(existing.BodyType == typeof(T) ? "other settings" : $"body type {existing.BodyType.Name}")}.");
+            }
+
+            var topic = new InMemoryTopic<T>(name, options, this);
+            _topics.Add(name, topic);
+            return topic;
+        }
+    }
+
+    /// <summary>Gets an existing topic.</summary>
+    /// <typeparam name="T">The body type the topic was created with.</typeparam>
+    /// <param name="name">The topic's name.</param>
+    /// <returns>The topic.</returns>
+    /// <exception cref="BrokerException">No such topic (<see cref="BrokerErrorCode.TopicDoesNotExist"/>), or it holds another body type
+    /// (<see cref="BrokerErrorCode.TopicTypeMismatch"/>).</exception>
+    public ITopic<T> GetTopic<T>(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (!_topics.TryGetValue(name, out IInMemoryTopic? topic))
+            {
+                throw new BrokerException(BrokerErrorCode.TopicDoesNotExist, $"No topic is named '{name}'.");
+            }
+
+            return topic as ITopic<T> ?? throw new BrokerException(
+                BrokerErrorCode.TopicTypeMismatch,
+                $"The topic '{name}' holds {topic.BodyType.Name} messages, not {typeof(T).Name}.");
+        }
+    }
+
+    /// <summary>Gets an existing topic if there is one of that name and body type.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="name">The topic's name.</param>
+    /// <param name="topic">The topic, when found.</param>
+    /// <returns><see langword="true"/> if a topic of that name and body type exists.</returns>
+    public bool TryGetTopic<T>(string name, [NotNullWhen(true)] out ITopic<T>? topic)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_gate)
+        {
+            topic = !_disposed && _topics.TryGetValue(name, out IInMemoryTopic? found) ? found as ITopic<T> : null;
+            return topic is not null;
+        }
+    }
+
+    /// <summary>Lists the topics, in name order.</summary>
+    /// <param name="namePrefix">Only topics whose names start with this (case-sensitive); <see langword="null"/> for all.</param>
+    /// <returns>The topics.</returns>
+    public IReadOnlyList<ITopic> ListTopics(string? namePrefix = null)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var result = new List<ITopic>(_topics.Count);
+            foreach (IInMemoryTopic topic in _topics.Values)
+            {
+                if (namePrefix is null || topic.Name.StartsWith(namePrefix, StringComparison.Ordinal))
+                {
+                    result.Add(topic);
+                }
+            }
+
+            result.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return result;
+        }
+    }
+
+    /// <summary>Deletes a topic and all its subscriptions. Messages the subscriptions had not delivered yet are dropped.</summary>
+    /// <param name="name">The topic's name.</param>
+    /// <returns><see langword="true"/> if the topic existed. The task completes when no delivery of the topic runs any more.</returns>
+    public async ValueTask<bool> DeleteTopicAsync(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        IInMemoryTopic? topic;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (!_topics.Remove(name, out topic))
+            {
+                return false;
+            }
+        }
+
+        await topic.DeleteAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Deletes every topic and queue. Deliveries still running are cancelled and not awaited; use
+    /// <see cref="DisposeAsync"/> to wait for them.</summary>
+    public void Dispose() => _ = DisposeCoreAsync();
+
+    /// <summary>Deletes every topic and queue, and waits until no delivery runs any more.</summary>
+    /// <returns>A task that completes when everything has stopped.</returns>
+    public ValueTask DisposeAsync() => new(DisposeCoreAsync());
+
+    private Task DisposeCoreAsync()
     {
         List<IInMemoryQueue> queues;
+        List<IInMemoryTopic> topics;
         lock (_gate)
         {
             if (_disposed)
             {
-                return;
+                return Task.CompletedTask;
             }
 
             _disposed = true;
             queues = [.. _queues.Values];
+            topics = [.. _topics.Values];
             _queues.Clear();
+            _topics.Clear();
         }
 
+        // Topics first, so no delivery lands in a queue that is going away.
+        Task topicsDeleted = Task.WhenAll(topics.ConvertAll(static t => t.DeleteAsync()));
         foreach (IInMemoryQueue queue in queues)
         {
             queue.Close();
         }
+
+        return topicsDeleted;
     }
 
     private InMemoryQueue<T> GetTyped<T>(string name, string role)

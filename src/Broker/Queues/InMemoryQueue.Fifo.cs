@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Broker.Messages;
 
@@ -22,7 +19,7 @@ internal sealed partial class InMemoryQueue<T>
     {
         FifoState fifo = _fifo!;
         string groupId = prepared.MessageGroupId!;
-        string deduplicationId = prepared.DeduplicationId ?? ContentDeduplicationId(body);
+        string deduplicationId = prepared.DeduplicationId ?? ContentHash.Compute(body, _jsonOptions);
         string deduplicationKey = _options.DeduplicationScope == DeduplicationScope.MessageGroup
             ? string.Concat(groupId, "\n", deduplicationId)
             : deduplicationId;
@@ -353,19 +350,6 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         _fifo.Groups.Clear();
-    }
-
-    private string ContentDeduplicationId(T body)
-    {
-        byte[] bytes = (object?)body switch
-        {
-            string text => Encoding.UTF8.GetBytes(text),
-            byte[] array => array,
-            ReadOnlyMemory<byte> memory => memory.ToArray(),
-            _ => JsonSerializer.SerializeToUtf8Bytes(body, _jsonOptions.GetTypeInfo(typeof(T))),
-        };
-
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
     private sealed class FifoState

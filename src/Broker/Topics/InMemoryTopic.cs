@@ -1,0 +1,195 @@
+using System.Text.Json;
+using Broker.Messages;
+using Broker.Queues;
+using Broker.Topics.Filtering;
+
+namespace Broker.Topics;
+
+/// <summary>The in-memory topic.</summary>
+/// <remarks>
+/// Subscriptions live in a copy-on-write array: a publish reads it once and offers the message to every matching
+/// subscription without holding any lock, except on a FIFO topic, where one gate orders sequence numbers, de-duplication
+/// and the offers themselves so every subscription sees each group in publish order. Offering never blocks.
+/// </remarks>
+internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
+{
+    private readonly MessageBroker _broker;
+    private readonly TopicOptions _options;
+    private readonly TimeProvider _time;
+    private readonly JsonSerializerOptions _jsonOptions;
+    private readonly Lock _gate = new();
+    private readonly FifoPublishing? _fifo;
+    private SubscriptionRuntime<T>[] _subscriptions = [];
+    private bool _deleted;
+
+    public InMemoryTopic(string name, TopicOptions options, MessageBroker broker)
+    {
+        Name = name;
+        _options = options;
+        _broker = broker;
+        _time = broker.TimeProvider;
+        _jsonOptions = broker.JsonSerializerOptions;
+        if (QueueNames.IsFifo(name))
+        {
+            _fifo = new FifoPublishing();
+        }
+    }
+
+    public string Name { get; }
+
+    public Type BodyType => typeof(T);
+
+    public TopicOptions Options => _options;
+
+    public IReadOnlyList<Subscription> ListSubscriptions()
+    {
+        SubscriptionRuntime<T>[] current = Volatile.Read(ref _subscriptions);
+        var result = new Subscription[current.Length];
+        for (int i = 0; i < current.Length; i++)
+        {
+            result[i] = current[i].Handle;
+        }
+
+        return result;
+    }
+
+    public Subscription Subscribe(IMessageQueue<T> queue, Action<SubscriptionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ThrowIfQueueKindMismatch(queue);
+        return Add(new QueueSubscriber<T, T>(queue, static message => message.Body), rawMessageDelivery: true, configure);
+    }
+
+    public Subscription Subscribe(IMessageQueue<TopicMessage<T>> queue, Action<SubscriptionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ThrowIfQueueKindMismatch(queue);
+        return Add(new QueueSubscriber<T, TopicMessage<T>>(queue, static message => message), rawMessageDelivery: false, configure);
+    }
+
+    public Subscription Subscribe(Func<TopicMessage<T>, CancellationToken, ValueTask> handler, Action<SubscriptionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Add(new DelegateSubscriber<T>(handler), rawMessageDelivery: false, configure);
+    }
+
+    public Subscription Subscribe(ITopicSubscriber<T> subscriber, Action<SubscriptionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        return Add(subscriber, subscriber.RawMessageDelivery, configure);
+    }
+
+    public async ValueTask<bool> UnsubscribeAsync(string subscriptionId)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        SubscriptionRuntime<T>? removed = null;
+        lock (_gate)
+        {
+            SubscriptionRuntime<T>[] current = _subscriptions;
+            int index = Array.FindIndex(current, s => s.Id == subscriptionId);
+            if (index >= 0)
+            {
+                removed = current[index];
+                _subscriptions = [.. current.AsSpan(0, index), .. current.AsSpan(index + 1)];
+            }
+        }
+
+        if (removed is null)
+        {
+            return false;
+        }
+
+        await removed.RemoveAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    public Task DeleteAsync()
+    {
+        SubscriptionRuntime<T>[] removed;
+        lock (_gate)
+        {
+            _deleted = true;
+            removed = _subscriptions;
+            _subscriptions = [];
+        }
+
+        return Task.WhenAll(Array.ConvertAll(removed, static s => s.RemoveAsync()));
+    }
+
+    private Subscription Add(ITopicSubscriber<T> subscriber, bool rawMessageDelivery, Action<SubscriptionOptions>? configure)
+    {
+        var options = new SubscriptionOptions();
+        configure?.Invoke(options);
+        options = options.Clone();
+        var errors = new List<string>();
+        if (options.MaxConcurrency is < 1 or > TopicLimits.MaxConcurrency)
+        {
+            errors.Add($"{nameof(SubscriptionOptions.MaxConcurrency)} is {options.MaxConcurrency}; it must be between 1 and {TopicLimits.MaxConcurrency}.");
+        }
+
+        if (options.DeliveryPolicy is { } policy)
+        {
+            errors.AddRange(policy.Validate());
+        }
+
+        FilterPolicy? filter = null;
+        if (options.FilterPolicy is not null)
+        {
+            try
+            {
+                filter = FilterPolicy.Parse(options.FilterPolicy, options.FilterPolicyScope);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"{nameof(SubscriptionOptions.FilterPolicy)}: {e.Message}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid subscription options: " + string.Join(" ", errors), nameof(configure));
+        }
+
+        IMessageQueue<FailedDelivery<T>>? deadLetterQueue = options.DeadLetterQueueName is { } name
+            ? _broker.GetQueue<FailedDelivery<T>>(name)
+            : null;
+
+        lock (_gate)
+        {
+            ThrowIfDeleted();
+            var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time);
+            _subscriptions = [.. _subscriptions, runtime];
+            return runtime.Handle;
+        }
+    }
+
+    private void ThrowIfQueueKindMismatch(IMessageQueue queue)
+    {
+        bool fifoQueue = QueueNames.IsFifo(queue.Name);
+        if (fifoQueue != (_fifo is not null))
+        {
+            throw new ArgumentException(
+                _fifo is not null
+                    ? $"The FIFO topic '{Name}' delivers only to FIFO queues; '{queue.Name}' is a standard queue."
+                    : $"The FIFO queue '{queue.Name}' can only subscribe to a FIFO topic; '{Name}' is a standard topic.",
+                nameof(queue));
+        }
+    }
+
+    private void ThrowIfDeleted()
+    {
+        if (_deleted)
+        {
+            throw new BrokerException(BrokerErrorCode.TopicDoesNotExist, $"The topic '{Name}' has been deleted.");
+        }
+    }
+
+    private sealed class FifoPublishing
+    {
+        public Lock Gate { get; } = new();
+
+        public ExpiringSet<PublishResult> Deduplication { get; } = new(FifoRules.Window.Ticks);
+
+        public long LastSequenceNumber { get; set; }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Threading.Channels;
+using Broker.Queues;
+using Broker.Topics.Filtering;
+
+namespace Broker.Topics;
+
+/// <summary>One subscription's delivery path: a backlog channel, its workers, retries per the delivery policy, and the dead-letter queue.</summary>
+/// <remarks>
+/// Endpoints that never run user code and usually finish synchronously (in-memory queues) are delivered inline on the
+/// publisher's thread while the backlog is empty; anything else, and any inline attempt that did not finish at once, goes
+/// through the backlog. With one worker, messages are delivered in the order they were accepted, and a message being
+/// retried holds back the ones behind it; with more workers, deliveries run in parallel and order is not kept.
+/// </remarks>
+internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
+{
+    private readonly ITopicSubscriber<T> _subscriber;
+    private readonly bool _inline;
+    private readonly DeliveryPolicy _policy;
+    private readonly IMessageQueue<FailedDelivery<T>>? _deadLetterQueue;
+    private readonly TimeProvider _time;
+    private readonly Channel<Delivery> _backlog;
+    private readonly Task[] _workers;
+    private readonly Lock _throttleGate = new();
+    private long _nextSlot;
+    private int _queued;
+
+    public SubscriptionRuntime(
+        ITopic topic,
+        ITopicSubscriber<T> subscriber,
+        bool rawMessageDelivery,
+        FilterPolicy? filter,
+        SubscriptionOptions options,
+        IMessageQueue<FailedDelivery<T>>? deadLetterQueue,
+        TimeProvider time)
+        : base(topic, subscriber.Protocol, subscriber.Endpoint, rawMessageDelivery, filter)
+    {
+        _subscriber = subscriber;
+        _inline = subscriber is IInlineSubscriber && options.DeliveryPolicy?.MaxReceivesPerSecond is null;
+        _policy = options.DeliveryPolicy ?? new DeliveryPolicy();
+        _deadLetterQueue = deadLetterQueue;
+        _time = time;
+        _backlog = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions
+        {
+            SingleReader = options.MaxConcurrency == 1,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _workers = new Task[options.MaxConcurrency];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = RunWorkerAsync();
+        }
+    }
+
+    /// <summary>Accepts a message for delivery; never blocks and never throws.</summary>
+    public void Offer(TopicMessage<T> message)
+    {
+        CountAccepted();
+        if (_inline && Volatile.Read(ref _queued) == 0)
+        {
+            if (!TryEnter())
+            {
+                CountAbandoned();
+                return;
+            }
+
+            Task pending;
+            try
+            {
+                ValueTask attempt = _subscriber.DeliverAsync(message, Cancellation.Token);
+                if (attempt.IsCompletedSuccessfully)
+                {
+#pragma warning disable VSTHRD002 // The attempt has completed; this only observes it.
+                    attempt.GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
+                    CountDelivered();
+                    return;
+                }
+
+                pending = attempt.AsTask();
+            }
+            catch (Exception e)
+            {
+                pending = Task.FromException(e);
+            }
+            finally
+            {
+                Exit();
+            }
+
+            Enqueue(new Delivery(message, pending));
+            return;
+        }
+
+        Enqueue(new Delivery(message, null));
+    }
+
+    public override async Task RemoveAsync()
+    {
+        Task drained = MarkRemovedAsync();
+        _backlog.Writer.TryComplete();
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+        await drained.ConfigureAwait(false);
+        while (_backlog.Reader.TryRead(out _))
+        {
+            CountAbandoned();
+        }
+    }
+
+    private void Enqueue(Delivery delivery)
+    {
+        Interlocked.Increment(ref _queued);
+        if (!_backlog.Writer.TryWrite(delivery))
+        {
+            Interlocked.Decrement(ref _queued);
+            CountAbandoned(); // Removed meanwhile.
+        }
+    }
+
+    private async Task RunWorkerAsync()
+    {
+        CancellationToken cancellationToken = Cancellation.Token;
+        try
+        {
+            while (await _backlog.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (_backlog.Reader.TryRead(out Delivery delivery))
+                {
+                    try
+                    {
+                        await DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _queued);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Unsubscribed: what is left in the backlog is counted as abandoned by RemoveAsync.
+        }
+    }
+
+    /// <summary>Delivers one message with retries, then dead-letters it if every attempt failed. Never throws.</summary>
+    private async Task DeliverAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        TopicMessage<T> message = delivery.Message;
+        int attempts = 0;
+        string reason = string.Empty;
+        TimeSpan? retryAfter = null;
+        try
+        {
+            if (delivery.FirstAttempt is { } first)
+            {
+                attempts = 1;
+                try
+                {
+                    await first.ConfigureAwait(false);
+                    CountDelivered();
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    CountFailedAttempt();
+                    if (!Classify(e, out reason, out retryAfter))
+                    {
+                        await DeadLetterAsync(message, reason, attempts, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+
+            while (true)
+            {
+                if (attempts > 0)
+                {
+                    if (attempts > _policy.NumRetries)
+                    {
+                        await DeadLetterAsync(message, reason, attempts, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+
+                    TimeSpan delay = retryAfter ?? _policy.GetDelay(attempts);
+                    if (delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await ThrottleAsync(cancellationToken).ConfigureAwait(false);
+                if (!TryEnter())
+                {
+                    CountAbandoned();
+                    return;
+                }
+
+                try
+                {
+                    attempts++;
+                    await _subscriber.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+                    CountDelivered();
+                    return;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    CountFailedAttempt();
+                    if (!Classify(e, out reason, out retryAfter))
+                    {
+                        await DeadLetterAsync(message, reason, attempts, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+                }
+                finally
+                {
+                    Exit();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            CountAbandoned();
+        }
+    }
+
+    /// <returns><see langword="true"/> if the failure may be retried.</returns>
+    private static bool Classify(Exception exception, out string reason, out TimeSpan? retryAfter)
+    {
+        if (exception is SubscriberDeliveryException delivery)
+        {
+            reason = delivery.Message;
+            retryAfter = delivery.RetryAfter;
+            return delivery.IsRetryable;
+        }
+
+        reason = $"{exception.GetType().Name}: {exception.Message}";
+        retryAfter = null;
+        return true;
+    }
+
+    private async Task DeadLetterAsync(TopicMessage<T> message, string reason, int attempts, CancellationToken cancellationToken)
+    {
+        if (_deadLetterQueue is null)
+        {
+            CountDropped();
+            return;
+        }
+
+        try
+        {
+            var failed = new FailedDelivery<T>(message, Id, Protocol, Endpoint, reason, attempts, _time.GetUtcNow());
+            await _deadLetterQueue.SendAsync(failed, options: null, cancellationToken).ConfigureAwait(false);
+            CountDeadLettered();
+        }
+        catch (Exception e) when (e is BrokerException or ArgumentException)
+        {
+            CountDropped(); // The dead-letter queue was deleted or refused the message; nothing else can hold it.
+        }
+    }
+
+    private Task ThrottleAsync(CancellationToken cancellationToken)
+    {
+        if (_policy.MaxReceivesPerSecond is not int rate)
+        {
+            return Task.CompletedTask;
+        }
+
+        long now = _time.GetTimestamp();
+        long slot;
+        lock (_throttleGate)
+        {
+            slot = Math.Max(now, _nextSlot);
+            _nextSlot = slot + Math.Max(1, _time.TimestampFrequency / rate);
+        }
+
+        TimeSpan wait = _time.GetElapsedTime(now, slot);
+        return wait > TimeSpan.Zero ? Task.Delay(wait, _time, cancellationToken) : Task.CompletedTask;
+    }
+
+    private readonly record struct Delivery(TopicMessage<T> Message, Task? FirstAttempt);
+}
