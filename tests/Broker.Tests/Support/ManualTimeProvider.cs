@@ -34,6 +34,17 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Tells whether some timer will fire within <paramref name="span"/> from now; lets a test wait until background
+    /// work has scheduled its delay before advancing the clock past it.</summary>
+    public bool HasTimerDueWithin(TimeSpan span)
+    {
+        lock (_gate)
+        {
+            DateTimeOffset limit = _now + span;
+            return _timers.Any(t => t.Due is { } due && due <= limit);
+        }
+    }
+
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)
