@@ -53,7 +53,27 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
         var options = new QueueOptions();
         configure?.Invoke(options);
         QueueOptionsValidator.ThrowIfInvalid(name, options, nameof(configure));
-        options = options.Clone();
+        return CreateQueueCore<T>(name, options.Clone());
+    }
+
+    /// <summary>Creates a queue with the given options, or returns the existing one if a queue of that name, body type and settings exists.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="name">The name: 1 to 80 letters, digits, '-' and '_'; case-sensitive; a name ending in <c>.fifo</c> makes a FIFO queue.</param>
+    /// <param name="options">The queue's options; the queue keeps a copy.</param>
+    /// <returns>The queue.</returns>
+    /// <exception cref="ArgumentException">The name or an option is invalid; the message lists every problem.</exception>
+    /// <exception cref="BrokerException">A queue of that name exists with other settings or another body type
+    /// (<see cref="BrokerErrorCode.QueueNameExists"/>), or the dead-letter queue does not exist or holds another body type.</exception>
+    public IMessageQueue<T> CreateQueue<T>(string name, QueueOptions options)
+    {
+        QueueNames.ThrowIfInvalid(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(options);
+        QueueOptionsValidator.ThrowIfInvalid(name, options, nameof(options));
+        return CreateQueueCore<T>(name, options.Clone());
+    }
+
+    private IMessageQueue<T> CreateQueueCore<T>(string name, QueueOptions options)
+    {
 
         lock (_gate)
         {
@@ -73,11 +93,6 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
             InMemoryQueue<T>? deadLetterQueue = null;
             if (options.RedrivePolicy is { } redrive)
             {
-                if (redrive.DeadLetterQueueName == name)
-                {
-                    throw new ArgumentException($"The queue '{name}' cannot be its own dead-letter queue.", nameof(configure));
-                }
-
                 deadLetterQueue = GetTyped<T>(redrive.DeadLetterQueueName, "dead-letter queue");
             }
 
@@ -224,7 +239,26 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
         var options = new TopicOptions();
         configure?.Invoke(options);
         TopicOptionsValidator.ThrowIfInvalid(name, options, nameof(configure));
-        options = options.Clone();
+        return CreateTopicCore<T>(name, options.Clone());
+    }
+
+    /// <summary>Creates a topic with the given options, or returns the existing one if a topic of that name, body type and settings exists.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="name">The name: 1 to 256 letters, digits, '-' and '_'; a name ending in <c>.fifo</c> makes a FIFO topic.</param>
+    /// <param name="options">The topic's options; the topic keeps a copy.</param>
+    /// <returns>The topic.</returns>
+    /// <exception cref="ArgumentException">The name or an option is invalid; the message lists every problem.</exception>
+    /// <exception cref="BrokerException">A topic of that name exists with other settings or another body type (<see cref="BrokerErrorCode.TopicNameExists"/>).</exception>
+    public ITopic<T> CreateTopic<T>(string name, TopicOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(options);
+        TopicOptionsValidator.ThrowIfInvalid(name, options, nameof(options));
+        return CreateTopicCore<T>(name, options.Clone());
+    }
+
+    private ITopic<T> CreateTopicCore<T>(string name, TopicOptions options)
+    {
         lock (_gate)
         {
             ThrowIfDisposed();

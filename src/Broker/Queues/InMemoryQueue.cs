@@ -102,7 +102,15 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
             _created,
             Math.Max(0, Volatile.Read(ref _visible)),
             Math.Max(0, Volatile.Read(ref _inFlight)),
-            Math.Max(0, Volatile.Read(ref _delayed))));
+            Math.Max(0, Volatile.Read(ref _delayed)),
+            AgeOfOldestMessage()));
+    }
+
+    /// <summary>Finds the oldest stored message through its retention entry, whose due time is its send time plus the retention period.</summary>
+    private TimeSpan AgeOfOldestMessage()
+    {
+        long? due = _timers.MinDue(static (entry, queue) => entry.Kind == QueueTimerKind.Retention && queue.IsLive(entry), this);
+        return due is long oldestDue ? TimeSpan.FromTicks(Math.Max(0, _timers.Now - (oldestDue - _retentionTicks))) : TimeSpan.Zero;
     }
 
     public void AddDeadLetterSource(string sourceQueueName)

@@ -4,8 +4,9 @@ namespace Broker.Queues;
 /// <remarks>In-process the counts are exact at the moment they are read; under concurrent use they may already have changed.</remarks>
 public sealed class QueueAttributes
 {
-    internal QueueAttributes(string name, QueueOptions options, DateTimeOffset createdTimestamp, long visible, long inFlight, long delayed)
+    internal QueueAttributes(string name, QueueOptions options, DateTimeOffset createdTimestamp, long visible, long inFlight, long delayed, TimeSpan ageOfOldestMessage)
     {
+        ApproximateAgeOfOldestMessage = ageOfOldestMessage;
         Name = name;
         Options = options;
         CreatedTimestamp = createdTimestamp;
@@ -28,6 +29,11 @@ public sealed class QueueAttributes
 
     /// <summary>Gets the number of messages in flight: received and neither deleted nor visible again.</summary>
     public long ApproximateNumberOfMessagesNotVisible { get; }
+
+    /// <summary>Gets how long the oldest stored message (visible, in flight or delayed) has been in the queue; zero when the queue is empty.</summary>
+    /// <remarks>Reading it walks the queue's timer structure, O(n) in stored messages: fine for health checks and gauges, not for hot loops.
+    /// A message moved to a standard dead-letter queue counts from its original send, one moved to a FIFO dead-letter queue from the move.</remarks>
+    public TimeSpan ApproximateAgeOfOldestMessage { get; }
 
     /// <summary>Gets the number of messages still in their delivery delay.</summary>
     public long ApproximateNumberOfMessagesDelayed { get; }

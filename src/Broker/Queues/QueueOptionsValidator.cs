@@ -58,6 +58,10 @@ public static class QueueOptionsValidator
             {
                 errors.Add($"{nameof(QueueOptions.RedrivePolicy)}.{nameof(RedrivePolicy.DeadLetterQueueName)}: {deadLetterNameError}");
             }
+            else if (redrive.DeadLetterQueueName == queueName)
+            {
+                errors.Add($"{nameof(QueueOptions.RedrivePolicy)}.{nameof(RedrivePolicy.DeadLetterQueueName)}: the queue '{queueName}' cannot be its own dead-letter queue.");
+            }
             else if (fifo != QueueNames.IsFifo(redrive.DeadLetterQueueName))
             {
                 errors.Add($"{nameof(QueueOptions.RedrivePolicy)}.{nameof(RedrivePolicy.DeadLetterQueueName)}: the dead-letter queue of a {(fifo ? "FIFO" : "standard")} queue must be a {(fifo ? "FIFO" : "standard")} queue.");

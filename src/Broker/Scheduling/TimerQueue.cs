@@ -80,6 +80,26 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         }
     }
 
+    /// <summary>Finds the earliest due time among the entries <paramref name="match"/> accepts. O(n): for occasional reads such as
+    /// health checks and gauges, not for per-message paths.</summary>
+    /// <returns>The earliest due time, or <see langword="null"/> when no entry matches.</returns>
+    public long? MinDue<TState>(Func<TEntry, TState, bool> match, TState state)
+    {
+        long? min = null;
+        lock (_gate)
+        {
+            foreach ((TEntry entry, long due) in _heap.UnorderedItems)
+            {
+                if ((min is null || due < min) && match(entry, state))
+                {
+                    min = due;
+                }
+            }
+        }
+
+        return min;
+    }
+
     /// <summary>Removes every entry and hands each to <paramref name="visit"/>; used by purge.</summary>
     public void Drain_Locked<TState>(Action<TEntry, TState> visit, TState state)
     {

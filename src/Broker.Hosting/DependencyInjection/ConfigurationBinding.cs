@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Broker.Hosting.DependencyInjection;
+
+/// <summary>Binds the named options of a queue or topic from the configuration section of the same name.</summary>
+internal sealed class ConfigurationBinding<TOptions>(IConfiguration section) : IPostConfigureOptions<TOptions>
+    where TOptions : class
+{
+    public void PostConfigure(string? name, TOptions options)
+    {
+        if (name is null)
+        {
+            return;
+        }
+
+        IConfigurationSection named = section.GetSection(name);
+        if (named.Exists())
+        {
+            named.Bind(options);
+        }
+    }
+}
