@@ -1,7 +1,9 @@
 namespace Broker.Queues;
 
 /// <summary>A snapshot of a queue's settings and message counts.</summary>
-/// <remarks>In-process the counts are exact at the moment they are read; under concurrent use they may already have changed.</remarks>
+/// <remarks>In-process the counts are exact once concurrent operations settle. While a message changes state, it leaves one count
+/// an instant before it joins the next, and the counts are read one after another, so a read during heavy traffic can be off by the
+/// messages changing state at that moment.</remarks>
 public sealed class QueueAttributes
 {
     internal QueueAttributes(string name, QueueOptions options, DateTimeOffset createdTimestamp, long visible, long inFlight, long delayed, TimeSpan ageOfOldestMessage)

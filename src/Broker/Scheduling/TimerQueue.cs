@@ -160,9 +160,12 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     {
         _armedFor = dueTicks;
 
-        // At least one tick, so a due time that has just passed still fires through the timer, never inline under the gate.
+        // Whole milliseconds, rounded up: system timers work in milliseconds, and one that fired a fraction early would re-arm
+        // with a zero delay and spin until the due time. At least one millisecond, so a due time that has just passed still
+        // fires through the timer, never inline under the gate.
         long delay = Math.Max(dueTicks - Now, 1);
-        _timer.Change(TimeSpan.FromTicks(delay), Timeout.InfiniteTimeSpan);
+        long milliseconds = (delay + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        _timer.Change(TimeSpan.FromMilliseconds(milliseconds), Timeout.InfiniteTimeSpan);
     }
 
     private void Compact_Locked()
