@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Broker;
 
@@ -14,4 +15,8 @@ public sealed class BrokerOptions
     /// <value>The default is <see langword="null"/>: <see cref="JsonSerializerOptions.Default"/>. For native AOT, pass options whose
     /// <see cref="JsonSerializerOptions.TypeInfoResolver"/> is a source-generated context that knows your body types.</value>
     public JsonSerializerOptions? JsonSerializerOptions { get; set; }
+
+    /// <summary>Gets or sets where queues, topics and subscriptions log (category <c>Broker</c>).</summary>
+    /// <value>The default is <see langword="null"/>: no logging. In a host, <c>AddBroker</c> passes the host's logger factory.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
 }

@@ -1,7 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Broker.Diagnostics;
 using Broker.Queues;
 using Broker.Topics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Broker;
 
@@ -31,6 +34,7 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
         JsonSerializerOptions = options.JsonSerializerOptions ?? JsonSerializerOptions.Default;
+        Logger = options.LoggerFactory?.CreateLogger(BrokerTelemetry.MeterName) ?? NullLogger.Instance;
     }
 
     /// <summary>Gets the clock the broker's queues use.</summary>
@@ -38,6 +42,8 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
 
     /// <summary>Gets the JSON settings used where a body must become bytes.</summary>
     public JsonSerializerOptions JsonSerializerOptions { get; }
+
+    internal ILogger Logger { get; }
 
     /// <summary>Creates a queue, or returns the existing one if a queue of that name, body type and settings exists.</summary>
     /// <typeparam name="T">The body type.</typeparam>
@@ -96,9 +102,10 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
                 deadLetterQueue = GetTyped<T>(redrive.DeadLetterQueueName, "dead-letter queue");
             }
 
-            var queue = new InMemoryQueue<T>(name, options, TimeProvider, JsonSerializerOptions, deadLetterQueue);
+            var queue = new InMemoryQueue<T>(name, options, TimeProvider, JsonSerializerOptions, Logger, deadLetterQueue);
             deadLetterQueue?.AddDeadLetterSource(name);
             _queues.Add(name, queue);
+            BrokerLog.QueueCreated(Logger, name);
             return queue;
         }
     }
@@ -186,6 +193,7 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
         }
 
         queue.Close();
+        BrokerLog.QueueDeleted(Logger, name);
         return true;
     }
 
@@ -276,6 +284,7 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
 
             var topic = new InMemoryTopic<T>(name, options, this);
             _topics.Add(name, topic);
+            BrokerLog.TopicCreated(Logger, name);
             return topic;
         }
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Broker.Diagnostics;
 using Broker.Messages;
 using Broker.Queues;
 using Microsoft.Extensions.DependencyInjection;
@@ -148,6 +150,41 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
 
     private async Task HandleAsync(IMessageQueue<T> queue, ReceivedMessage<T> message, THandler handler)
     {
+        using Activity? activity = BrokerDiagnostics.StartActivity("process", _queueName, ActivityKind.Consumer, message.TraceParent);
+        long started = _broker.TimeProvider.GetTimestamp();
+        string? error = null;
+        try
+        {
+            error = await HandleCoreAsync(queue, message, handler).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (BrokerDiagnostics.ProcessDuration.Enabled)
+            {
+                var tags = new TagList
+                {
+                    { "messaging.system", BrokerDiagnostics.System },
+                    { "messaging.destination.name", _queueName },
+                    { "messaging.operation.name", "process" },
+                };
+                if (error is not null)
+                {
+                    tags.Add("error.type", error);
+                }
+
+                BrokerDiagnostics.ProcessDuration.Record(_broker.TimeProvider.GetElapsedTime(started).TotalSeconds, tags);
+            }
+
+            if (error is not null)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, error);
+            }
+        }
+    }
+
+    /// <returns>The error type when the handler failed or was cancelled; <see langword="null"/> on success.</returns>
+    private async Task<string?> HandleCoreAsync(IMessageQueue<T> queue, ReceivedMessage<T> message, THandler handler)
+    {
         using var heartbeatStop = new CancellationTokenSource();
         Task heartbeat = RunHeartbeatAsync(queue, message.ReceiptHandle, heartbeatStop.Token);
         try
@@ -156,12 +193,14 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
             await heartbeatStop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             await queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None).ConfigureAwait(false);
+            return null;
         }
-        catch (OperationCanceledException) when (_abortHandlers.IsCancellationRequested)
+        catch (OperationCanceledException e) when (_abortHandlers.IsCancellationRequested)
         {
             await heartbeatStop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             await ReleaseAsync(queue, message).ConfigureAwait(false);
+            return e.GetType().FullName;
         }
         catch (Exception e)
         {
@@ -170,6 +209,7 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
             TimeSpan delay = RetryDelay(message.ReceiveCount);
             LogHandlerFailed(_logger, e, _queueName, message.MessageId, message.ReceiveCount, delay);
             await TryChangeVisibilityAsync(queue, message.ReceiptHandle, delay).ConfigureAwait(false);
+            return e.GetType().FullName;
         }
     }
 

@@ -54,6 +54,7 @@ public static class BrokerServiceCollectionExtensions
         {
             TimeProvider = configured.TimeProvider ?? services.GetService<TimeProvider>(),
             JsonSerializerOptions = configured.JsonSerializerOptions,
+            LoggerFactory = configured.LoggerFactory ?? services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
         });
         var declarations = services.GetRequiredService<BrokerDeclarations>();
         var queueOptions = services.GetRequiredService<IOptionsMonitor<QueueOptions>>();

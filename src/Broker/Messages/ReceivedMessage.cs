@@ -16,7 +16,8 @@ public readonly struct ReceivedMessage<T>
         string? deadLetterSourceQueue,
         string? messageGroupId = null,
         string? messageDeduplicationId = null,
-        string? sequenceNumber = null)
+        string? sequenceNumber = null,
+        string? traceParent = null)
     {
         MessageId = messageId;
         Body = body;
@@ -29,6 +30,7 @@ public readonly struct ReceivedMessage<T>
         MessageGroupId = messageGroupId;
         MessageDeduplicationId = messageDeduplicationId;
         SequenceNumber = sequenceNumber;
+        TraceParent = traceParent;
     }
 
     /// <summary>Gets the id the message was given when it was sent.</summary>
@@ -68,4 +70,8 @@ public readonly struct ReceivedMessage<T>
     /// <summary>Gets the sequence number a FIFO queue gave the message; it increases with every send to the queue, so it is strictly increasing within a group.</summary>
     /// <value>A 20-digit decimal string that sorts as its number; <see langword="null"/> on a standard queue.</value>
     public string? SequenceNumber { get; }
+
+    /// <summary>Gets the W3C <c>traceparent</c> of the span that sent the message, so processing can join the producer's trace.</summary>
+    /// <value>The trace context; <see langword="null"/> when the sender was not traced.</value>
+    public string? TraceParent { get; }
 }

@@ -15,7 +15,7 @@ internal sealed partial class InMemoryQueue<T>
 {
     private readonly FifoState? _fifo;
 
-    private SendResult EnqueueFifo(T body, in PreparedMessage prepared, bool holdsPermit)
+    private SendResult EnqueueFifo(T body, in PreparedMessage prepared, bool holdsPermit, string? traceParent)
     {
         FifoState fifo = _fifo!;
         string groupId = prepared.MessageGroupId!;
@@ -48,6 +48,7 @@ internal sealed partial class InMemoryQueue<T>
                     MessageState.Make(delayed ? MessageState.Delayed : MessageState.Ready, 0))
                 {
                     Flags = holdsPermit ? QueueMessage<T>.FlagHoldsPermit : 0,
+                    TraceParent = traceParent,
                 };
 
                 AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
@@ -92,6 +93,7 @@ internal sealed partial class InMemoryQueue<T>
                 MessageState.Make(MessageState.Ready, receiveCount))
             {
                 FirstReceiveUtcTicks = source.FirstReceiveUtcTicks,
+                TraceParent = source.TraceParent,
             };
 
             AddToCount(MessageState.Ready, 1);
@@ -184,6 +186,7 @@ internal sealed partial class InMemoryQueue<T>
             foreach (FifoQueueMessage<T> message in deadLettered)
             {
                 _deadLetterQueue!.AcceptDeadLetter(message, MessageState.Generation(message.State));
+            NoteDeadLettered(message);
                 OnRemoved(message);
                 Settle(message);
             }

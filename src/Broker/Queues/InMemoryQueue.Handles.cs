@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using Broker.Diagnostics;
 using Broker.Messages;
 
 namespace Broker.Queues;
@@ -78,6 +79,7 @@ internal sealed partial class InMemoryQueue<T>
             {
                 OnRemoved(message);
                 Settle(message);
+                BrokerDiagnostics.Deleted(Name);
                 return true;
             }
         }

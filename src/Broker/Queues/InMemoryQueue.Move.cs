@@ -1,3 +1,4 @@
+using Broker.Diagnostics;
 using Broker.Messages;
 
 namespace Broker.Queues;
@@ -84,6 +85,7 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         task.Finish(failure);
+        BrokerLog.MoveTaskEnded(_logger, Name, task.Status, task.MessagesMoved, task.MessagesToMove);
     }
 
     /// <returns>The reason the message could not be moved, or <see langword="null"/> once it is in the destination and gone from here.</returns>

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Broker.Diagnostics;
 using Broker.Messages;
 
 namespace Broker.Queues;
@@ -109,7 +111,47 @@ internal sealed partial class InMemoryQueue<T>
 
     /// <summary>Takes up to <paramref name="maxMessages"/> ready messages without waiting.</summary>
     private ReceivedMessage<T>[] TryReceive(int maxMessages, long visibilityTicks, string? attemptId = null)
-        => _fifo is null ? TryReceiveStandard(maxMessages, visibilityTicks) : TryReceiveFifo(maxMessages, visibilityTicks, attemptId);
+    {
+        ReceivedMessage<T>[] received = _fifo is null ? TryReceiveStandard(maxMessages, visibilityTicks) : TryReceiveFifo(maxMessages, visibilityTicks, attemptId);
+        if (received.Length > 0)
+        {
+            BrokerDiagnostics.Consumed(Name, received.Length);
+            if (BrokerDiagnostics.Source.HasListeners())
+            {
+                TraceReceive(received);
+            }
+        }
+
+        return received;
+    }
+
+    /// <summary>Records a receive span linked to the send span of every message it returned.</summary>
+    private void TraceReceive(ReceivedMessage<T>[] received)
+    {
+        var links = new List<ActivityLink>(received.Length);
+        foreach (ReceivedMessage<T> message in received)
+        {
+            if (ActivityContext.TryParse(message.TraceParent, null, out ActivityContext context))
+            {
+                links.Add(new ActivityLink(context));
+            }
+        }
+
+        using Activity? activity = BrokerDiagnostics.Source.StartActivity(ActivityKind.Consumer, default(ActivityContext), links: links, name: $"receive {Name}");
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", BrokerDiagnostics.System);
+            activity.SetTag("messaging.destination.name", Name);
+            activity.SetTag("messaging.operation.name", "receive");
+            activity.SetTag("messaging.batch.message_count", received.Length);
+        }
+    }
+
+    private void NoteDeadLettered(QueueMessage<T> message)
+    {
+        BrokerDiagnostics.DeadLettered(Name);
+        BrokerLog.MessageDeadLettered(_logger, message.Id, Name, _deadLetterQueue!.Name, MessageState.Generation(message.State));
+    }
 
     private static ReceivedMessage<T> ToReceived(QueueMessage<T> message, long generation)
     {
@@ -125,7 +167,8 @@ internal sealed partial class InMemoryQueue<T>
             message.DeadLetterSourceQueue,
             message.MessageGroupId,
             fifoMessage?.DeduplicationId,
-            fifoMessage?.SequenceNumber);
+            fifoMessage?.SequenceNumber,
+            message.TraceParent);
     }
 
     private ReceivedMessage<T>[] TryReceiveStandard(int maxMessages, long visibilityTicks)
@@ -228,6 +271,7 @@ internal sealed partial class InMemoryQueue<T>
         {
             QueueMessage<T> message = messages[i];
             _deadLetterQueue!.AcceptDeadLetter(message, MessageState.Generation(message.State));
+            NoteDeadLettered(message);
             OnRemoved(message);
         }
     }

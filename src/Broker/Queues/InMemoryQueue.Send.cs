@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Broker.Diagnostics;
 using Broker.Messages;
 
 namespace Broker.Queues;
@@ -146,11 +148,22 @@ internal sealed partial class InMemoryQueue<T>
 
     private SendResult Enqueue(T body, in PreparedMessage prepared, bool holdsPermit)
     {
-        if (_fifo is not null)
+        using Activity? activity = BrokerDiagnostics.StartActivity("send", Name, ActivityKind.Producer);
+        string? traceParent = activity?.Id ?? BrokerDiagnostics.CurrentTraceParent();
+        SendResult result = _fifo is not null
+            ? EnqueueFifo(body, prepared, holdsPermit, traceParent)
+            : EnqueueStandard(body, prepared, holdsPermit, traceParent);
+        BrokerDiagnostics.Sent(Name, "send");
+        if (activity is { IsAllDataRequested: true })
         {
-            return EnqueueFifo(body, prepared, holdsPermit);
+            activity.SetTag("messaging.message.id", result.MessageId.ToString());
         }
 
+        return result;
+    }
+
+    private SendResult EnqueueStandard(T body, in PreparedMessage prepared, bool holdsPermit, string? traceParent)
+    {
         MessageId id = MessageId.NewId();
         bool delayed = prepared.DelayTicks > 0;
         var message = new QueueMessage<T>(
@@ -164,6 +177,7 @@ internal sealed partial class InMemoryQueue<T>
             MessageState.Make(delayed ? MessageState.Delayed : MessageState.Ready, 0))
         {
             Flags = holdsPermit ? QueueMessage<T>.FlagHoldsPermit : 0,
+            TraceParent = traceParent,
         };
 
         AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
@@ -218,6 +232,7 @@ internal sealed partial class InMemoryQueue<T>
             MessageState.Make(MessageState.Ready, receiveCount))
         {
             FirstReceiveUtcTicks = source.FirstReceiveUtcTicks,
+            TraceParent = source.TraceParent,
         };
 
         AddToCount(MessageState.Ready, 1);

@@ -1,3 +1,5 @@
+using Broker.Diagnostics;
+
 namespace Broker.Queues;
 
 internal sealed partial class InMemoryQueue<T>
@@ -39,10 +41,15 @@ internal sealed partial class InMemoryQueue<T>
             {
                 OnRemoved(entry.Message);
                 Settle(entry.Message);
+                BrokerDiagnostics.Expired(Name);
             }
             else
             {
                 MakeVisible(entry.Message);
+                if (entry.Kind == QueueTimerKind.Visibility)
+                {
+                    BrokerDiagnostics.Redelivered(Name);
+                }
             }
         }
     }
@@ -106,6 +113,9 @@ internal sealed partial class InMemoryQueue<T>
         {
             _ready.Writer.TryWrite(message);
         }
+
+        BrokerDiagnostics.Purged(Name, purged.Count);
+        BrokerLog.QueuePurged(_logger, Name, purged.Count);
 
         return new ValueTask<long>(purged.Count);
     }

@@ -1,8 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Threading.Channels;
+using Broker.Diagnostics;
 using Broker.Messages;
 using Broker.Scheduling;
+using Microsoft.Extensions.Logging;
 
 namespace Broker.Queues;
 
@@ -14,10 +16,11 @@ namespace Broker.Queues;
 /// entries of messages that were deleted meanwhile are skipped by receivers.
 /// </remarks>
 [SuppressMessage("Design", "CA1001", Justification = "Close() stops the timer; the semaphore and token source own no unmanaged resources unless a wait handle is asked for, which never happens.")]
-internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueue, ITimerEntryHandler<QueueTimerEntry<T>>
+internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueue, ITimerEntryHandler<QueueTimerEntry<T>>, IQueueGaugeSource
 {
     private readonly QueueOptions _options;
     private readonly JsonSerializerOptions _jsonOptions;
+    private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<QueueMessage<T>> _ready;
     private readonly TimerQueue<QueueTimerEntry<T>> _timers;
@@ -37,10 +40,11 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     private long _delayed;
     private volatile bool _closed;
 
-    public InMemoryQueue(string name, QueueOptions options, TimeProvider time, JsonSerializerOptions jsonOptions, InMemoryQueue<T>? deadLetterQueue)
+    public InMemoryQueue(string name, QueueOptions options, TimeProvider time, JsonSerializerOptions jsonOptions, ILogger logger, InMemoryQueue<T>? deadLetterQueue)
     {
         Name = name;
         _jsonOptions = jsonOptions;
+        _logger = logger;
         if (QueueNames.IsFifo(name))
         {
             _fifo = new FifoState();
@@ -65,6 +69,8 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
         {
             _capacity = new SemaphoreSlim(capacity, capacity);
         }
+
+        BrokerDiagnostics.Register(this);
     }
 
     public string Name { get; }
@@ -103,14 +109,20 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
             Math.Max(0, Volatile.Read(ref _visible)),
             Math.Max(0, Volatile.Read(ref _inFlight)),
             Math.Max(0, Volatile.Read(ref _delayed)),
-            AgeOfOldestMessage()));
+            AgeOfOldestMessage));
     }
 
-    /// <summary>Finds the oldest stored message through its retention entry, whose due time is its send time plus the retention period.</summary>
-    private TimeSpan AgeOfOldestMessage()
+    public (long Visible, long InFlight, long Delayed) Counts
+        => (Math.Max(0, Volatile.Read(ref _visible)), Math.Max(0, Volatile.Read(ref _inFlight)), Math.Max(0, Volatile.Read(ref _delayed)));
+
+    /// <summary>Gets the age of the oldest stored message, found through its retention entry, whose due time is its send time plus the retention period.</summary>
+    public TimeSpan AgeOfOldestMessage
     {
-        long? due = _timers.MinDue(static (entry, queue) => entry.Kind == QueueTimerKind.Retention && queue.IsLive(entry), this);
-        return due is long oldestDue ? TimeSpan.FromTicks(Math.Max(0, _timers.Now - (oldestDue - _retentionTicks))) : TimeSpan.Zero;
+        get
+        {
+            long? due = _timers.MinDue(static (entry, queue) => entry.Kind == QueueTimerKind.Retention && queue.IsLive(entry), this);
+            return due is long oldestDue ? TimeSpan.FromTicks(Math.Max(0, _timers.Now - (oldestDue - _retentionTicks))) : TimeSpan.Zero;
+        }
     }
 
     public void AddDeadLetterSource(string sourceQueueName)
@@ -132,6 +144,7 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     public void Close()
     {
         _closed = true;
+        BrokerDiagnostics.Unregister(this);
         _closing.Cancel();
         _ready.Writer.TryComplete();
         _fifo?.Available.Writer.TryComplete();

@@ -29,6 +29,9 @@ internal class QueueMessage<T> : IReceiptToken
 
     public int Flags;
 
+    /// <summary>The W3C traceparent of the span that sent the message, so its consumers can join the trace.</summary>
+    public string? TraceParent;
+
     public QueueMessage(
         InMemoryQueue<T> queue,
         T body,

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Broker.Diagnostics;
 using Broker.Messages;
 using Broker.Queues;
 
@@ -74,10 +76,24 @@ internal sealed partial class InMemoryTopic<T>
 
     private PublishResult Publish(T body, in Prepared prepared)
     {
+        using Activity? activity = BrokerDiagnostics.StartActivity("publish", Name, ActivityKind.Producer);
+        string? traceParent = activity?.Id ?? BrokerDiagnostics.CurrentTraceParent();
+        PublishResult result = PublishCore(body, prepared, traceParent);
+        BrokerDiagnostics.Sent(Name, "publish");
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.message.id", result.MessageId.ToString());
+        }
+
+        return result;
+    }
+
+    private PublishResult PublishCore(T body, in Prepared prepared, string? traceParent)
+    {
         DateTimeOffset now = _time.GetUtcNow();
         if (_fifo is null)
         {
-            var message = new TopicMessage<T>(MessageId.NewId(), Name, body, prepared.Subject, now, prepared.Attributes, null, null, null);
+            var message = new TopicMessage<T>(MessageId.NewId(), Name, body, prepared.Subject, now, prepared.Attributes, null, null, null, traceParent);
             FanOut(message);
             return new PublishResult(message.MessageId);
         }
@@ -96,7 +112,7 @@ internal sealed partial class InMemoryTopic<T>
             }
 
             string sequenceNumber = (++_fifo.LastSequenceNumber).ToString("D20", System.Globalization.CultureInfo.InvariantCulture);
-            var message = new TopicMessage<T>(MessageId.NewId(), Name, body, prepared.Subject, now, prepared.Attributes, prepared.MessageGroupId, deduplicationId, sequenceNumber);
+            var message = new TopicMessage<T>(MessageId.NewId(), Name, body, prepared.Subject, now, prepared.Attributes, prepared.MessageGroupId, deduplicationId, sequenceNumber, traceParent);
             var result = new PublishResult(message.MessageId, sequenceNumber);
             _fifo.Deduplication.Set(key, result, timestamp);
             FanOut(message);

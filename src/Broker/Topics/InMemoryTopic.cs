@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Broker.Diagnostics;
 using Broker.Messages;
 using Broker.Queues;
 using Broker.Topics.Filtering;
@@ -100,6 +101,7 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         }
 
         await removed.RemoveAsync().ConfigureAwait(false);
+        BrokerLog.Unsubscribed(_broker.Logger, subscriptionId, Name);
         return true;
     }
 
@@ -157,8 +159,9 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         lock (_gate)
         {
             ThrowIfDeleted();
-            var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time);
+            var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time, _broker.Logger);
             _subscriptions = [.. _subscriptions, runtime];
+            BrokerLog.Subscribed(_broker.Logger, runtime.Id, runtime.Protocol, runtime.Endpoint, Name);
             return runtime.Handle;
         }
     }

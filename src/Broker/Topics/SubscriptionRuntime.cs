@@ -1,3 +1,4 @@
+using Broker.Diagnostics;
 using Broker.Topics.Filtering;
 
 namespace Broker.Topics;
@@ -104,9 +105,14 @@ internal abstract class SubscriptionRuntime
     {
         Interlocked.Increment(ref _delivered);
         Interlocked.Decrement(ref _pending);
+        BrokerDiagnostics.Delivered(Topic.Name, Protocol);
     }
 
-    protected void CountFailedAttempt() => Interlocked.Increment(ref _failedAttempts);
+    protected void CountFailedAttempt()
+    {
+        Interlocked.Increment(ref _failedAttempts);
+        BrokerDiagnostics.DeliveryFailed(Topic.Name, Protocol);
+    }
 
     protected void CountDeadLettered()
     {

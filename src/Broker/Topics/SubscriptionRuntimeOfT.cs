@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Broker.Diagnostics;
 using Broker.Queues;
 using Broker.Topics.Filtering;
+using Microsoft.Extensions.Logging;
 
 namespace Broker.Topics;
 
@@ -18,6 +21,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     private readonly DeliveryPolicy _policy;
     private readonly IMessageQueue<FailedDelivery<T>>? _deadLetterQueue;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly Channel<Delivery> _backlog;
     private readonly Task[] _workers;
     private readonly Lock _throttleGate = new();
@@ -31,9 +35,11 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         FilterPolicy? filter,
         SubscriptionOptions options,
         IMessageQueue<FailedDelivery<T>>? deadLetterQueue,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger logger)
         : base(topic, subscriber.Protocol, subscriber.Endpoint, rawMessageDelivery, filter)
     {
+        _logger = logger;
         _subscriber = subscriber;
         _inline = subscriber is IInlineSubscriber && options.DeliveryPolicy?.MaxReceivesPerSecond is null;
         _policy = options.DeliveryPolicy ?? new DeliveryPolicy();
@@ -164,7 +170,9 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     CountFailedAttempt();
-                    if (!Classify(e, out reason, out retryAfter))
+                    bool retryable = Classify(e, out reason, out retryAfter);
+                    BrokerLog.DeliveryFailed(_logger, message.MessageId, Id, attempts, reason);
+                    if (!retryable)
                     {
                         await DeadLetterAsync(message, reason, attempts, cancellationToken).ConfigureAwait(false);
                         return;
@@ -199,14 +207,20 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                 try
                 {
                     attempts++;
-                    await _subscriber.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+                    using (BrokerDiagnostics.StartActivity("deliver", Topic.Name, ActivityKind.Producer, message.TraceParent))
+                    {
+                        await _subscriber.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+                    }
+
                     CountDelivered();
                     return;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     CountFailedAttempt();
-                    if (!Classify(e, out reason, out retryAfter))
+                    bool retryable = Classify(e, out reason, out retryAfter);
+                    BrokerLog.DeliveryFailed(_logger, message.MessageId, Id, attempts, reason);
+                    if (!retryable)
                     {
                         await DeadLetterAsync(message, reason, attempts, cancellationToken).ConfigureAwait(false);
                         return;
@@ -244,6 +258,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         if (_deadLetterQueue is null)
         {
             CountDropped();
+            BrokerLog.DeliveryDropped(_logger, message.MessageId, Id, attempts, reason);
             return;
         }
 
@@ -252,10 +267,12 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
             var failed = new FailedDelivery<T>(message, Id, Protocol, Endpoint, reason, attempts, _time.GetUtcNow());
             await _deadLetterQueue.SendAsync(failed, options: null, cancellationToken).ConfigureAwait(false);
             CountDeadLettered();
+            BrokerLog.DeliveryDeadLettered(_logger, message.MessageId, Id, attempts, reason);
         }
         catch (Exception e) when (e is BrokerException or ArgumentException)
         {
             CountDropped(); // The dead-letter queue was deleted or refused the message; nothing else can hold it.
+            BrokerLog.DeliveryDropped(_logger, message.MessageId, Id, attempts, $"{reason}; the dead-letter queue refused it: {e.Message}");
         }
     }
 

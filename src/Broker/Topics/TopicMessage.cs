@@ -16,8 +16,10 @@ public sealed class TopicMessage<T>
         IReadOnlyDictionary<string, MessageAttributeValue> attributes,
         string? messageGroupId,
         string? deduplicationId,
-        string? sequenceNumber)
+        string? sequenceNumber,
+        string? traceParent = null)
     {
+        TraceParent = traceParent;
         MessageId = messageId;
         TopicName = topicName;
         Body = body;
@@ -58,4 +60,8 @@ public sealed class TopicMessage<T>
 
     /// <summary>Gets the sequence number a FIFO topic gave the message; <see langword="null"/> on a standard topic.</summary>
     public string? SequenceNumber { get; }
+
+    /// <summary>Gets the W3C <c>traceparent</c> of the publish span, so deliveries and consumers join the publisher's trace.</summary>
+    /// <value>The trace context; <see langword="null"/> when the publisher was not traced.</value>
+    public string? TraceParent { get; }
 }
