@@ -33,14 +33,14 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
-        JsonSerializerOptions = options.JsonSerializerOptions ?? JsonSerializerOptions.Default;
+        JsonSerializerOptions = Freeze(options.JsonSerializerOptions ?? JsonSerializerOptions.Default);
         Logger = options.LoggerFactory?.CreateLogger(BrokerTelemetry.MeterName) ?? NullLogger.Instance;
     }
 
     /// <summary>Gets the clock the broker's queues use.</summary>
     public TimeProvider TimeProvider { get; }
 
-    /// <summary>Gets the JSON settings used where a body must become bytes.</summary>
+    /// <summary>Gets the JSON settings used where a body must become bytes: those given, or a read-only copy of them if they were still mutable.</summary>
     public JsonSerializerOptions JsonSerializerOptions { get; }
 
     internal ILogger Logger { get; }
@@ -403,6 +403,21 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
         }
 
         return topicsDeleted;
+    }
+
+    /// <summary>Returns read-only JSON settings: a mutable instance is copied, given the default resolver when it has none
+    /// (as <see cref="JsonSerializer"/> itself does), and frozen, so metadata is resolved once and is cached.</summary>
+    private static JsonSerializerOptions Freeze(JsonSerializerOptions options)
+    {
+        if (options.IsReadOnly)
+        {
+            return options;
+        }
+
+        var copy = new JsonSerializerOptions(options);
+        copy.TypeInfoResolver ??= JsonSerializerOptions.Default.TypeInfoResolver;
+        copy.MakeReadOnly();
+        return copy;
     }
 
     private InMemoryQueue<T> GetTyped<T>(string name, string role)

@@ -41,6 +41,12 @@ internal sealed partial class InMemoryQueue<T>
 
             if (_capacity is not null && !TryTakePermit())
             {
+                if (_fifo is not null && TryFindDuplicate(entry.Body, prepared[i], out SendResult original))
+                {
+                    successful.Add(new SendBatchResultEntry(entry.Id, original.MessageId, original.SequenceNumber));
+                    continue;
+                }
+
                 if (_options.FullMode == QueueFullMode.Fail)
                 {
                     failed.Add(new BatchResultErrorEntry(entry.Id, nameof(BrokerErrorCode.QueueFull), QueueFull().Message, SenderFault: false));

@@ -20,9 +20,7 @@ internal sealed partial class InMemoryQueue<T>
         FifoState fifo = _fifo!;
         string groupId = prepared.MessageGroupId!;
         string deduplicationId = prepared.DeduplicationId ?? ContentHash.Compute(body, _jsonOptions);
-        string deduplicationKey = _options.DeduplicationScope == DeduplicationScope.MessageGroup
-            ? string.Concat(groupId, "\n", deduplicationId)
-            : deduplicationId;
+        string deduplicationKey = DeduplicationKey(groupId, deduplicationId);
         long sentUtcTicks = _time.GetUtcNow().UtcTicks;
         bool delayed = prepared.DelayTicks > 0;
         FifoGroup<T>? signal = null;
@@ -72,6 +70,23 @@ internal sealed partial class InMemoryQueue<T>
 
         return result;
     }
+
+    /// <summary>Finds the original of a message that would be dropped as a duplicate, without storing anything.</summary>
+    /// <remarks>Lets a duplicate sent to a full queue succeed at once: it needs no room. Racing sends are settled by
+    /// <see cref="EnqueueFifo"/>, which checks again.</remarks>
+    private bool TryFindDuplicate(T body, in PreparedMessage prepared, out SendResult original)
+    {
+        string deduplicationKey = DeduplicationKey(prepared.MessageGroupId!, prepared.DeduplicationId ?? ContentHash.Compute(body, _jsonOptions));
+        lock (_timers.Gate)
+        {
+            return _fifo!.Deduplication.TryGet(deduplicationKey, _timers.Now, out original);
+        }
+    }
+
+    private string DeduplicationKey(string groupId, string deduplicationId)
+        => _options.DeduplicationScope == DeduplicationScope.MessageGroup
+            ? string.Concat(groupId, "\n", deduplicationId)
+            : deduplicationId;
 
     private void AcceptFifoDeadLetter(QueueMessage<T> source, long receiveCount)
     {

@@ -26,6 +26,11 @@ internal sealed partial class InMemoryQueue<T>
         ThrowIfClosed();
         if (_capacity is not null && !TryTakePermit())
         {
+            if (_fifo is not null && TryFindDuplicate(body, prepared, out SendResult original))
+            {
+                return new ValueTask<SendResult>(original); // A duplicate stores nothing, so a full queue does not refuse or delay it.
+            }
+
             return _options.FullMode == QueueFullMode.Fail
                 ? throw QueueFull()
                 : WaitForRoomAndSendAsync(body, prepared, cancellationToken);
