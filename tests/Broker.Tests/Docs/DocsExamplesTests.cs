@@ -61,6 +61,7 @@ public sealed partial class DocsExamplesTests
         string[] platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         return platform
             .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Broker*.dll"))
+            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.Extensions.*.dll"))
             .Where(path => !path.EndsWith("Broker.Tests.dll", StringComparison.Ordinal))
             .Distinct()
             .Select(path => MetadataReference.CreateFromFile(path));
