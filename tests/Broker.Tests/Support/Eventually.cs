@@ -20,4 +20,18 @@ public static class Eventually
             await Task.Yield();
         }
     }
+
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string description)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (stopwatch.Elapsed > QueueTestExtensions.Timeout)
+            {
+                throw new TimeoutException($"Timed out waiting until {description}.");
+            }
+
+            await Task.Yield();
+        }
+    }
 }
