@@ -143,12 +143,18 @@ internal sealed partial class InMemoryQueue<T>
     }
 
     /// <summary>Takes in a message dead-lettered by another queue: same id, body, attributes, sent time and receive count.</summary>
-    /// <remarks>Capacity is not checked: refusing the move would lose the message.</remarks>
+    /// <remarks>Capacity is never refused here, since refusing the move would lose the message; a message taken in past
+    /// the capacity is counted as excess, so later sends wait until the queue is back under its capacity.</remarks>
     internal void AcceptDeadLetter(QueueMessage<T> source, long receiveCount)
     {
         if (_closed)
         {
             return;
+        }
+
+        if (_capacity is not null && !TryTakePermit())
+        {
+            Interlocked.Increment(ref _overCapacity);
         }
 
         var message = new QueueMessage<T>(
@@ -161,6 +167,7 @@ internal sealed partial class InMemoryQueue<T>
             MessageState.Make(MessageState.Ready, receiveCount))
         {
             FirstReceiveUtcTicks = source.FirstReceiveUtcTicks,
+            Flags = _capacity is not null ? QueueMessage<T>.FlagHoldsPermit : 0,
         };
 
         AddToCount(MessageState.Ready, 1);
