@@ -246,6 +246,71 @@ public sealed class CapacityTests
         (await queue.CountsAsync()).Should().Be(new QueueCounts(1000, 0, 0));
     }
 
+    [Fact]
+    public async Task SendAsync_QueueFilledByDeadLetteredMessages_ThrowsQueueFull()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq", o =>
+        {
+            o.Capacity = 1;
+            o.FullMode = QueueFullMode.Fail;
+        });
+        IMessageQueue<string> source = broker.CreateQueue<string>("orders", o => o.DeadLetter("orders-dlq", maxReceiveCount: 1));
+        await source.SendAsync("poison");
+        await source.ReceiveSingleAsync(TimeSpan.Zero);
+        await source.ReceiveNowAsync();
+
+        Func<Task> act = async () => await dlq.SendAsync("direct");
+
+        (await act.Should().ThrowAsync<BrokerException>()).Which.ErrorCode.Should().Be(BrokerErrorCode.QueueFull);
+        (await dlq.CountsAsync()).Should().Be(new QueueCounts(1, 0, 0));
+    }
+
+    [Fact]
+    public async Task SendAsync_QueueOverCapacityFromDeadLettering_StaysFullUntilBackUnderCapacity()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq", o =>
+        {
+            o.Capacity = 1;
+            o.FullMode = QueueFullMode.Fail;
+        });
+        IMessageQueue<string> source = broker.CreateQueue<string>("orders", o => o.DeadLetter("orders-dlq", maxReceiveCount: 1));
+        await source.SendAsync("poison 1");
+        await source.SendAsync("poison 2");
+        await source.ReceiveNowAsync(10, TimeSpan.Zero);
+        await source.ReceiveNowAsync(10);
+        await dlq.DeleteAsync((await dlq.ReceiveSingleAsync()).ReceiptHandle);
+
+        Func<Task> act = async () => await dlq.SendAsync("direct");
+
+        (await act.Should().ThrowAsync<BrokerException>()).Which.ErrorCode.Should().Be(BrokerErrorCode.QueueFull);
+        (await dlq.CountsAsync()).Should().Be(new QueueCounts(1, 0, 0));
+    }
+
+    [Fact]
+    public async Task SendAsync_QueueEmptiedAfterDeadLettering_AcceptsUpToCapacityAgain()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq", o =>
+        {
+            o.Capacity = 1;
+            o.FullMode = QueueFullMode.Fail;
+        });
+        IMessageQueue<string> source = broker.CreateQueue<string>("orders", o => o.DeadLetter("orders-dlq", maxReceiveCount: 1));
+        await source.SendAsync("poison 1");
+        await source.SendAsync("poison 2");
+        await source.ReceiveNowAsync(10, TimeSpan.Zero);
+        await source.ReceiveNowAsync(10);
+        await dlq.PurgeAsync();
+
+        await dlq.SendAsync("direct");
+        Func<Task> act = async () => await dlq.SendAsync("one too many");
+
+        (await act.Should().ThrowAsync<BrokerException>()).Which.ErrorCode.Should().Be(BrokerErrorCode.QueueFull);
+        (await dlq.CountsAsync()).Should().Be(new QueueCounts(1, 0, 0));
+    }
+
     private static IMessageQueue<string> CreateQueue(MessageBroker broker, QueueFullMode mode)
         => broker.CreateQueue<string>("orders", o =>
         {
