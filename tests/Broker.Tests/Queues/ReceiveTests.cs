@@ -240,6 +240,40 @@ public sealed class ReceiveTests
     }
 
     [Fact]
+    public async Task ReceiveAsync_TwoLongPollsAndOneMessage_OnlyOneGetsItAndTheOtherKeepsWaiting()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
+        Task<IReadOnlyList<ReceivedMessage<string>>> first = queue.ReceiveAsync(1, TimeSpan.FromSeconds(20)).AsTask();
+        Task<IReadOnlyList<ReceivedMessage<string>>> second = queue.ReceiveAsync(1, TimeSpan.FromSeconds(20)).AsTask();
+
+        await queue.SendAsync("latte");
+        Task<IReadOnlyList<ReceivedMessage<string>>> winner = await Task.WhenAny(first, second).Bounded();
+        Task<IReadOnlyList<ReceivedMessage<string>>> loser = winner == first ? second : first;
+        bool loserDoneBeforeTimeout = loser.IsCompleted;
+        _clock.Advance(TimeSpan.FromSeconds(20));
+
+        (await winner).Should().ContainSingle().Which.Body.Should().Be("latte");
+        loserDoneBeforeTimeout.Should().BeFalse();
+        (await loser.Bounded()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_TwoLongPollsAndTwoMessages_EachGetsOne()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
+        Task<IReadOnlyList<ReceivedMessage<string>>> first = queue.ReceiveAsync(1, TimeSpan.FromSeconds(20)).AsTask();
+        Task<IReadOnlyList<ReceivedMessage<string>>> second = queue.ReceiveAsync(1, TimeSpan.FromSeconds(20)).AsTask();
+
+        await queue.SendAsync("latte");
+        await queue.SendAsync("mocha");
+        IReadOnlyList<ReceivedMessage<string>>[] results = await Task.WhenAll(first, second).Bounded();
+
+        results.SelectMany(r => r).Select(m => m.Body).Should().BeEquivalentTo("latte", "mocha");
+    }
+
+    [Fact]
     public async Task ReceiveAsync_CancelledDuringLongPoll_ThrowsOperationCanceledException()
     {
         using var broker = new MessageBroker(_clock);
