@@ -448,6 +448,21 @@ public sealed class MessageMoveTaskTests
         (await dlq.CountsAsync()).Should().Be(new QueueCounts(1, 0, 0));
     }
 
+    [Fact]
+    public async Task StartMessageMoveTask_CalledUnderSynchronizationContext_RunsWithoutThatContext()
+    {
+        using var broker = new MessageBroker(_clock);
+        (IMessageQueue<string> source, _) = await CreateWithDeadLettersAsync(broker, "latte", "mocha");
+        var context = new CapturingSynchronizationContext();
+
+        MessageMoveTask task = context.Run(() => broker.StartMessageMoveTask("orders-dlq"));
+        await task.Completion.Bounded();
+
+        context.Posted.Should().Be(0);
+        task.Status.Should().Be(MessageMoveStatus.Completed);
+        (await source.CountsAsync()).Should().Be(new QueueCounts(2, 0, 0));
+    }
+
     private static async Task<(IMessageQueue<string> Source, IMessageQueue<string> DeadLetterQueue)> CreateWithDeadLettersAsync(MessageBroker broker, params string[] bodies)
     {
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
