@@ -225,6 +225,26 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
+    public async Task ReceiveAsync_LongPollWhenExhaustedMessageReappears_MovesItAndKeepsWaiting()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.DeadLetter("orders-dlq", maxReceiveCount: 1));
+        await queue.SendAsync("latte");
+        await queue.ReceiveSingleAsync(TimeSpan.FromSeconds(10));
+        Task<IReadOnlyList<ReceivedMessage<string>>> pending = queue.ReceiveAsync(1, TimeSpan.FromSeconds(20)).AsTask();
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(async () => (await dlq.CountsAsync()).Visible == 1, "the message is dead-lettered");
+        bool returnedEarly = pending.IsCompleted;
+        _clock.Advance(TimeSpan.FromSeconds(10));
+
+        returnedEarly.Should().BeFalse();
+        (await pending.Bounded()).Should().BeEmpty();
+        (await queue.CountsAsync()).Should().Be(QueueCounts.Empty);
+    }
+
+    [Fact]
     public async Task DeleteAsync_BeforeMaxReceiveCount_MessageIsNeverDeadLettered()
     {
         using var broker = new MessageBroker(_clock);

@@ -409,6 +409,39 @@ public sealed class MessageMoveTaskTests
     }
 
     [Fact]
+    public async Task StartMessageMoveTask_MessageSentDirectlyToDeadLetterQueueWithoutDestination_FailsAndKeepsIt()
+    {
+        using var broker = new MessageBroker(_clock);
+        (IMessageQueue<string> source, IMessageQueue<string> dlq) = await CreateWithDeadLettersAsync(broker, "latte");
+        await dlq.SendAsync("sent directly");
+
+        MessageMoveTask task = broker.StartMessageMoveTask("orders-dlq");
+        await task.Completion.Bounded();
+
+        task.Status.Should().Be(MessageMoveStatus.Failed);
+        task.FailureReason.Should().NotBeNullOrEmpty();
+        task.MessagesMoved.Should().Be(1);
+        (await source.CountsAsync()).Should().Be(new QueueCounts(1, 0, 0));
+        (await dlq.ReceiveSingleAsync()).Body.Should().Be("sent directly");
+    }
+
+    [Fact]
+    public async Task StartMessageMoveTask_AfterPreviousTaskFailed_StartsANewTask()
+    {
+        using var broker = new MessageBroker(_clock);
+        (_, IMessageQueue<string> dlq) = await CreateWithDeadLettersAsync(broker, "latte");
+        await dlq.SendAsync("sent directly");
+        await broker.StartMessageMoveTask("orders-dlq").Completion.Bounded();
+        IMessageQueue<string> review = broker.CreateQueue<string>("review");
+
+        MessageMoveTask second = broker.StartMessageMoveTask("orders-dlq", "review");
+        await second.Completion.Bounded();
+
+        second.Status.Should().Be(MessageMoveStatus.Completed);
+        (await review.ReceiveSingleAsync()).Body.Should().Be("sent directly");
+    }
+
+    [Fact]
     public async Task StartMessageMoveTask_DestinationFullAndFailing_FailsAndKeepsTheUnmovedMessage()
     {
         using var broker = new MessageBroker(_clock);
