@@ -163,12 +163,28 @@ public sealed class MessageAttributeValueTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("value");
     }
 
-    [Fact]
-    public void FromNumber_DoubleBeyondNumberRange_ThrowsArgumentException()
+    [Theory]
+    [InlineData(1e300)]
+    [InlineData(-1e127)]
+    [InlineData(double.Epsilon)]
+    [InlineData(1e-200)]
+    public void FromNumber_DoubleOutsideNumberRange_ThrowsArgumentException(double number)
     {
-        Action act = () => MessageAttributeValue.FromNumber(1e300);
+        Action act = () => MessageAttributeValue.FromNumber(number);
 
         act.Should().Throw<ArgumentException>().WithParameterName("value");
+    }
+
+    [Theory]
+    [InlineData(0d)]
+    [InlineData(1e126)]
+    [InlineData(-1e-128)]
+    [InlineData(0.1)]
+    public void FromNumber_DoubleInsideNumberRange_IsAccepted(double number)
+    {
+        MessageAttributeValue value = MessageAttributeValue.FromNumber(number);
+
+        double.Parse(value.StringValue!, System.Globalization.CultureInfo.InvariantCulture).Should().Be(number);
     }
 
     [Fact]

@@ -512,6 +512,39 @@ public sealed class MessageBrokerTests
         act.Should().Throw<BrokerException>().Which.ErrorCode.Should().Be(BrokerErrorCode.BrokerDisposed);
     }
 
+    [Theory]
+    [InlineData("get")]
+    [InlineData("list")]
+    [InlineData("delete")]
+    [InlineData("move")]
+    public void Dispose_ThenUseTheBroker_ThrowsBrokerDisposed(string operation)
+    {
+        var broker = new MessageBroker(_clock);
+        broker.CreateQueue<string>("orders");
+        broker.Dispose();
+
+        Action act = operation switch
+        {
+            "get" => () => broker.GetQueue<string>("orders"),
+            "list" => () => broker.ListQueues(),
+            "delete" => () => broker.DeleteQueue("orders"),
+            _ => () => broker.StartMessageMoveTask("orders", "orders"),
+        };
+
+        act.Should().Throw<BrokerException>().Which.ErrorCode.Should().Be(BrokerErrorCode.BrokerDisposed);
+    }
+
+    [Fact]
+    public void Dispose_ThenTryGetQueue_ReturnsFalse()
+    {
+        var broker = new MessageBroker(_clock);
+        broker.CreateQueue<string>("orders");
+
+        broker.Dispose();
+
+        broker.TryGetQueue<string>("orders", out _).Should().BeFalse();
+    }
+
     [Fact]
     public void Dispose_Twice_DoesNotThrow()
     {
