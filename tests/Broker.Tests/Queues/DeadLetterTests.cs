@@ -57,7 +57,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_KeepsMessageId()
+    public async Task ReceiveAsync_DeadLetteredMessage_KeepsMessageId()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
@@ -72,7 +72,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_KeepsOriginalSentTimestamp()
+    public async Task ReceiveAsync_DeadLetteredMessage_KeepsOriginalSentTimestamp()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
@@ -89,7 +89,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_KeepsBodyAndAttributes()
+    public async Task ReceiveAsync_DeadLetteredMessage_KeepsBodyAndAttributes()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<CoffeeOrder> dlq = broker.CreateQueue<CoffeeOrder>("orders-dlq");
@@ -107,7 +107,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_NamesTheSourceQueue()
+    public async Task ReceiveAsync_DeadLetteredMessage_NamesTheSourceQueue()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
@@ -122,7 +122,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_CarriesOnCountingReceives()
+    public async Task ReceiveAsync_DeadLetteredMessage_CarriesOnCountingReceives()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
@@ -137,7 +137,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_KeepsFirstReceiveTimestamp()
+    public async Task ReceiveAsync_DeadLetteredMessage_KeepsFirstReceiveTimestamp()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
@@ -153,7 +153,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_CanBeDeletedFromTheDeadLetterQueue()
+    public async Task ReceiveAsync_DeadLetteredMessage_CanBeDeletedFromTheDeadLetterQueue()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq");
@@ -261,7 +261,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLetteredMessage_RetentionCountsFromTheOriginalSend()
+    public async Task ReceiveAsync_DeadLetteredMessage_RetentionCountsFromTheOriginalSend()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq", o => o.MessageRetentionPeriod = TimeSpan.FromMinutes(2));
@@ -295,7 +295,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLettering_IntoFullDeadLetterQueue_StillMovesTheMessage()
+    public async Task ReceiveAsync_DeadLetteringIntoFullDeadLetterQueue_StillMovesTheMessage()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> dlq = broker.CreateQueue<string>("orders-dlq", o =>
@@ -314,7 +314,7 @@ public sealed class DeadLetterTests
     }
 
     [Fact]
-    public async Task DeadLettering_FreesSourceQueueCapacity()
+    public async Task ReceiveAsync_DeadLettering_FreesSourceQueueCapacity()
     {
         using var broker = new MessageBroker(_clock);
         broker.CreateQueue<string>("orders-dlq");

@@ -86,7 +86,7 @@ public sealed class MessageMoveTaskTests
     }
 
     [Fact]
-    public async Task MovedMessage_GetsNewMessageId()
+    public async Task StartMessageMoveTask_MovedMessage_GetsNewMessageId()
     {
         using var broker = new MessageBroker(_clock);
         (IMessageQueue<string> source, IMessageQueue<string> dlq) = await CreateWithDeadLettersAsync(broker, "latte");
@@ -98,7 +98,7 @@ public sealed class MessageMoveTaskTests
     }
 
     [Fact]
-    public async Task MovedMessage_RestartsReceiveCount()
+    public async Task StartMessageMoveTask_MovedMessage_RestartsReceiveCount()
     {
         using var broker = new MessageBroker(_clock);
         (IMessageQueue<string> source, _) = await CreateWithDeadLettersAsync(broker, "latte");
@@ -109,7 +109,7 @@ public sealed class MessageMoveTaskTests
     }
 
     [Fact]
-    public async Task MovedMessage_KeepsBodyAndAttributes()
+    public async Task StartMessageMoveTask_MovedMessage_KeepsBodyAndAttributes()
     {
         using var broker = new MessageBroker(_clock);
         broker.CreateQueue<CoffeeOrder>("orders-dlq");
@@ -128,7 +128,7 @@ public sealed class MessageMoveTaskTests
     }
 
     [Fact]
-    public async Task MovedMessage_HasSentTimestampOfTheMoveAndNoDeadLetterSource()
+    public async Task StartMessageMoveTask_MovedMessage_HasSentTimestampOfTheMoveAndNoDeadLetterSource()
     {
         using var broker = new MessageBroker(_clock);
         (IMessageQueue<string> source, _) = await CreateWithDeadLettersAsync(broker, "latte");
@@ -143,7 +143,7 @@ public sealed class MessageMoveTaskTests
     }
 
     [Fact]
-    public async Task StartMessageMoveTask_ReportsItsSettings()
+    public async Task StartMessageMoveTask_WithAllArguments_ReportsItsSettings()
     {
         using var broker = new MessageBroker(_clock);
         await CreateWithDeadLettersAsync(broker, "latte");

@@ -10,7 +10,7 @@ public sealed class QueueCountsTests
     private readonly ManualTimeProvider _clock = new();
 
     [Fact]
-    public async Task Counts_NewQueue_AreZero()
+    public async Task GetAttributesAsync_NewQueue_AreZero()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -21,7 +21,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_AfterSends_CountEveryMessageAsVisible()
+    public async Task GetAttributesAsync_AfterSends_CountEveryMessageAsVisible()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -35,7 +35,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_AfterReceive_MoveReceivedMessagesToNotVisible()
+    public async Task GetAttributesAsync_AfterReceive_MoveReceivedMessagesToNotVisible()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -50,7 +50,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_AfterDeleteOfReceivedMessage_DropByOne()
+    public async Task GetAttributesAsync_AfterDeleteOfReceivedMessage_DropByOne()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -64,7 +64,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_AfterVisibilityLapse_MoveMessageBackToVisible()
+    public async Task GetAttributesAsync_AfterVisibilityLapse_MoveMessageBackToVisible()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -77,7 +77,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_AfterChangeVisibilityToZero_MoveMessageBackToVisible()
+    public async Task GetAttributesAsync_AfterChangeVisibilityToZero_MoveMessageBackToVisible()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -90,7 +90,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_DelayedThenDue_MoveFromDelayedToVisible()
+    public async Task GetAttributesAsync_DelayedThenDue_MoveFromDelayedToVisible()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -108,7 +108,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_ThroughAWholeLifecycle_AreExactAfterEachStep()
+    public async Task GetAttributesAsync_ThroughAWholeLifecycle_AreExactAfterEachStep()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.DeliveryDelay = TimeSpan.FromSeconds(5));
@@ -140,7 +140,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_ManyVisibilityChanges_StayExact()
+    public async Task GetAttributesAsync_ManyVisibilityChanges_StayExact()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -163,7 +163,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task Counts_ManyDeletedMessages_RetentionOfTheRestStillWorks()
+    public async Task GetAttributesAsync_ManyDeletedMessages_RetentionOfTheRestStillWorks()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = TimeSpan.FromMinutes(1));
@@ -195,7 +195,7 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
-    public async Task GetAttributesAsync_ReportsTheQueueOptions()
+    public async Task GetAttributesAsync_ConfiguredQueue_ReportsItsOptions()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o =>

@@ -183,7 +183,7 @@ public sealed class QueueOptionsValidationTests
     }
 
     [Fact]
-    public void DeadLetter_ReturnsTheSameOptionsForChaining()
+    public void DeadLetter_AnyPolicy_ReturnsTheSameOptionsForChaining()
     {
         var options = new QueueOptions();
 

@@ -12,7 +12,7 @@ public sealed class RetentionTests
     private readonly ManualTimeProvider _clock = new();
 
     [Fact]
-    public async Task Retention_VisibleMessageJustBeforePeriodEnds_IsStillThere()
+    public async Task MessageRetentionPeriod_VisibleMessageJustBeforePeriodEnds_IsStillThere()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -24,7 +24,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_VisibleMessageWhenPeriodEnds_IsDeleted()
+    public async Task MessageRetentionPeriod_VisibleMessageWhenPeriodEnds_IsDeleted()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -37,7 +37,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_InFlightMessageWhenPeriodEnds_IsDeleted()
+    public async Task MessageRetentionPeriod_InFlightMessageWhenPeriodEnds_IsDeleted()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -53,7 +53,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_DelayedMessageWhenPeriodEnds_IsDeleted()
+    public async Task MessageRetentionPeriod_DelayedMessageWhenPeriodEnds_IsDeleted()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -68,7 +68,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_ExpiredInFlightMessage_DeleteWithItsHandleReturnsFalse()
+    public async Task MessageRetentionPeriod_ExpiredInFlightMessage_DeleteWithItsHandleReturnsFalse()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -82,7 +82,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_ExpiredInFlightMessage_DeleteWithParsedHandleReturnsFalse()
+    public async Task MessageRetentionPeriod_ExpiredInFlightMessage_DeleteWithParsedHandleReturnsFalse()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -97,7 +97,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_ExpiredInFlightMessage_ChangeVisibilityThrowsMessageNotInFlight()
+    public async Task MessageRetentionPeriod_ExpiredInFlightMessage_ChangeVisibilityThrowsMessageNotInFlight()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -112,7 +112,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_PeriodCountsFromSendNotFromReceive()
+    public async Task MessageRetentionPeriod_MessageReceivedLate_ExpiresCountingFromItsSend()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -126,7 +126,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_MessagesSentAtDifferentTimes_ExpireOneByOne()
+    public async Task MessageRetentionPeriod_MessagesSentAtDifferentTimes_ExpireOneByOne()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
@@ -140,7 +140,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_DefaultPeriod_KeepsMessageForFourDays()
+    public async Task MessageRetentionPeriod_DefaultPeriod_KeepsMessageForFourDays()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
@@ -155,7 +155,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_FourteenDays_KeepsMessageForFourteenDays()
+    public async Task MessageRetentionPeriod_FourteenDays_KeepsMessageForFourteenDays()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = TimeSpan.FromDays(14));
@@ -170,7 +170,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Retention_ExpiredMessage_DoesNotWakeLongPoll()
+    public async Task MessageRetentionPeriod_ExpiredMessage_DoesNotWakeLongPoll()
     {
         using var broker = new MessageBroker(_clock);
         IMessageQueue<string> queue = broker.CreateQueue<string>("orders", o => o.MessageRetentionPeriod = s_oneMinute);
