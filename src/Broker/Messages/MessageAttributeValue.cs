@@ -82,9 +82,11 @@ public sealed class MessageAttributeValue : IEquatable<MessageAttributeValue>
         => new("Number", value.ToString(CultureInfo.InvariantCulture), null);
 
     /// <summary>Creates a <c>Number</c> attribute.</summary>
-    /// <param name="value">A finite number.</param>
+    /// <param name="value">A finite number: zero, or with a magnitude between 10^-128 and 10^126.</param>
     /// <returns>The attribute value.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN or infinite.</exception>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is finite but its magnitude is outside 10^-128 to 10^126,
+    /// such as 1e300 or <see cref="double.Epsilon"/>.</exception>
     public static MessageAttributeValue FromNumber(double value)
     {
         if (!double.IsFinite(value))

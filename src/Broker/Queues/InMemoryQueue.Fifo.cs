@@ -88,7 +88,7 @@ internal sealed partial class InMemoryQueue<T>
             ? string.Concat(groupId, "\n", deduplicationId)
             : deduplicationId;
 
-    private void AcceptFifoDeadLetter(QueueMessage<T> source, long receiveCount)
+    private void AcceptFifoDeadLetter(QueueMessage<T> source, long receiveCount, int flags)
     {
         FifoState fifo = _fifo!;
         FifoGroup<T>? signal;
@@ -109,6 +109,7 @@ internal sealed partial class InMemoryQueue<T>
             {
                 FirstReceiveUtcTicks = source.FirstReceiveUtcTicks,
                 TraceParent = source.TraceParent,
+                Flags = flags,
             };
 
             AddToCount(MessageState.Ready, 1);

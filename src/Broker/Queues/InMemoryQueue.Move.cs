@@ -42,7 +42,8 @@ internal sealed partial class InMemoryQueue<T>
 
     private async Task RunMoveAsync(MessageMoveTask task, MessageBroker broker, IMessageQueue<T>? destination)
     {
-        await Task.Yield();
+        // Leave the caller's thread without capturing its context: the move must not run on a UI or request context.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         string? failure = null;
         long started = _time.GetTimestamp();
         CancellationToken cancellationToken = task.CancellationToken;

@@ -222,30 +222,28 @@ internal sealed partial class InMemoryQueue<T>
         bool visibleAtOnce = visibilityTicks == 0;
         lock (_timers.Gate)
         {
+            // The results are made under the gate: once it is released a short visibility timeout may lapse and another
+            // receiver take the message, and this receive's handles must still carry this receive's generation.
             long now = _timers.Now;
             long due = now + visibilityTicks;
             for (int i = 0; i < count; i++)
             {
                 QueueMessage<T> message = taken[i];
-                long generation = MessageState.Generation(message.State);
+                long generation = MessageState.Generation(Volatile.Read(ref message.State));
                 message.ReceivedAt = now;
                 message.VisibleAt = due;
+                if (message.FirstReceiveUtcTicks == 0)
+                {
+                    message.FirstReceiveUtcTicks = nowUtc;
+                }
+
                 if (!visibleAtOnce)
                 {
                     _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
                 }
-            }
-        }
 
-        for (int i = 0; i < count; i++)
-        {
-            QueueMessage<T> message = taken[i];
-            if (message.FirstReceiveUtcTicks == 0)
-            {
-                message.FirstReceiveUtcTicks = nowUtc;
+                result[i] = ToReceived(message, generation);
             }
-
-            result[i] = ToReceived(message, MessageState.Generation(message.State));
         }
 
         if (visibleAtOnce)
@@ -254,7 +252,7 @@ internal sealed partial class InMemoryQueue<T>
             for (int i = 0; i < count; i++)
             {
                 QueueMessage<T> message = taken[i];
-                long generation = MessageState.Generation(message.State);
+                long generation = result[i].ReceiveCount;
                 if (TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
                 {
                     _ready.Writer.TryWrite(message);

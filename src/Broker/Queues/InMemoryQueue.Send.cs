@@ -211,8 +211,10 @@ internal sealed partial class InMemoryQueue<T>
     }
 
     /// <summary>Takes in a message dead-lettered by another queue: same id, body, attributes and receive count.</summary>
-    /// <remarks>Capacity is not checked: refusing the move would lose the message. A standard queue keeps the original sent
-    /// time, so retention counts from the first send; a FIFO queue starts the message's retention afresh, as SQS does.</remarks>
+    /// <remarks>Capacity is never refused here, since refusing the move would lose the message; a message taken in past
+    /// the capacity is counted as excess, so later sends wait until the queue is back under its capacity. A standard queue
+    /// keeps the original sent time, so retention counts from the first send; a FIFO queue starts the message's retention
+    /// afresh, as SQS does.</remarks>
     internal void AcceptDeadLetter(QueueMessage<T> source, long receiveCount)
     {
         if (_closed)
@@ -220,9 +222,22 @@ internal sealed partial class InMemoryQueue<T>
             return;
         }
 
+        long age = _time.GetUtcNow().UtcTicks - source.SentUtcTicks;
+        if (_fifo is null && age >= _retentionTicks)
+        {
+            BrokerDiagnostics.Expired(Name); // Older than this queue keeps anything: it expires on arrival.
+            return;
+        }
+
+        if (_capacity is not null && !TryTakePermit())
+        {
+            Interlocked.Increment(ref _overCapacity);
+        }
+
+        int flags = _capacity is not null ? QueueMessage<T>.FlagHoldsPermit : 0;
         if (_fifo is not null)
         {
-            AcceptFifoDeadLetter(source, receiveCount);
+            AcceptFifoDeadLetter(source, receiveCount, flags);
             return;
         }
 
@@ -238,13 +253,13 @@ internal sealed partial class InMemoryQueue<T>
         {
             FirstReceiveUtcTicks = source.FirstReceiveUtcTicks,
             TraceParent = source.TraceParent,
+            Flags = flags,
         };
 
         AddToCount(MessageState.Ready, 1);
-        long age = _time.GetUtcNow().UtcTicks - source.SentUtcTicks;
         lock (_timers.Gate)
         {
-            ScheduleNew_Locked(message, 0, Math.Max(_retentionTicks - age, 0));
+            ScheduleNew_Locked(message, 0, _retentionTicks - age);
         }
 
         _ready.Writer.TryWrite(message);

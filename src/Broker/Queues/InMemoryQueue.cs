@@ -38,6 +38,9 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     private long _visible;
     private long _inFlight;
     private long _delayed;
+
+    /// <summary>How many stored messages were taken in past the capacity (dead-lettered into a full queue) without a permit.</summary>
+    private long _overCapacity;
     private volatile bool _closed;
 
     public InMemoryQueue(string name, QueueOptions options, TimeProvider time, JsonSerializerOptions jsonOptions, ILogger logger, InMemoryQueue<T>? deadLetterQueue)
@@ -207,13 +210,34 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
         int flags = Interlocked.And(ref message.Flags, ~QueueMessage<T>.FlagHoldsPermit);
         if ((flags & QueueMessage<T>.FlagHoldsPermit) != 0)
         {
-            _capacity!.Release();
+            ReleaseCapacity();
         }
 
         if ((flags & QueueMessage<T>.FlagIndexed) != 0)
         {
             _handleIndex?.TryRemove(message.Id.Sequence, out _);
         }
+    }
+
+    /// <summary>Gives back the unit of capacity a removed message held.</summary>
+    /// <remarks>While the queue holds more messages than its capacity, removals first pay off that excess, so sends
+    /// stay refused until the queue is back under its capacity. A removal racing with a dead-letter arrival can let
+    /// one send through early; the excess is paid off by the next removal, so the count never drifts.</remarks>
+    private void ReleaseCapacity()
+    {
+        long over = Volatile.Read(ref _overCapacity);
+        while (over > 0)
+        {
+            long seen = Interlocked.CompareExchange(ref _overCapacity, over - 1, over);
+            if (seen == over)
+            {
+                return;
+            }
+
+            over = seen;
+        }
+
+        _capacity!.Release();
     }
 
     private void ThrowIfClosed()

@@ -6,7 +6,7 @@ namespace Broker.Queues;
 /// bodies and attributes are kept. Messages are moved one at a time, each deleted from the source only after the
 /// destination accepted it, so a failure never loses one. Progress can be read while the task runs.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source is disposed when the task finishes.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The token source has no timer and no wait handle, so it holds nothing to release; not disposing it lets Cancel() race the end of the task safely.")]
 public sealed class MessageMoveTask
 {
     private readonly CancellationTokenSource _cancellation = new();
@@ -73,13 +73,19 @@ public sealed class MessageMoveTask
         if (failureReason is not null)
         {
             FailureReason = failureReason;
-            Volatile.Write(ref _status, (int)MessageMoveStatus.Failed);
-        }
-        else
-        {
-            Volatile.Write(ref _status, (int)(Status == MessageMoveStatus.Cancelling ? MessageMoveStatus.Cancelled : MessageMoveStatus.Completed));
         }
 
-        _cancellation.Dispose();
+        // Decided by compare-and-swap, so a Cancel() that lands while the task ends is never overwritten.
+        while (true)
+        {
+            int current = Volatile.Read(ref _status);
+            int final = failureReason is not null
+                ? (int)MessageMoveStatus.Failed
+                : current == (int)MessageMoveStatus.Cancelling ? (int)MessageMoveStatus.Cancelled : (int)MessageMoveStatus.Completed;
+            if (Interlocked.CompareExchange(ref _status, final, current) == current)
+            {
+                return;
+            }
+        }
     }
 }

@@ -32,7 +32,8 @@ public sealed class QueueOptions
 
     /// <summary>Gets or sets the most messages the queue stores at once (visible, in flight and delayed).</summary>
     /// <value>The default is <see langword="null"/>: unbounded, as SQS. When set, it must be at least 1.</value>
-    /// <remarks>Messages moved in by dead-lettering are always accepted, even past the capacity, so none is lost.</remarks>
+    /// <remarks>Messages moved in by dead-lettering are always accepted, even past the capacity, so none is lost; they count
+    /// toward the capacity like any other, so sends wait or fail until the queue is back under it.</remarks>
     public int? Capacity { get; set; }
 
     /// <summary>Gets or sets whether a FIFO queue derives a missing de-duplication id from the body: the SHA-256 of its bytes
