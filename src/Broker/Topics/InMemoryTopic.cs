@@ -154,10 +154,14 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
             ? _broker.GetQueue<FailedDelivery<T>>(name)
             : null;
 
+        // Built and introduced to its subscriber outside the gate (the subscriber is another package's code); its workers start
+        // only once it is added, so a subscriber that throws or a topic deleted meanwhile leaves nothing running.
+        var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time);
+        subscriber.OnSubscribed(new SubscriberContext(runtime.Handle, _time, _jsonOptions));
         lock (_gate)
         {
             ThrowIfDeleted();
-            var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time);
+            runtime.Start();
             _subscriptions = [.. _subscriptions, runtime];
             return runtime.Handle;
         }
