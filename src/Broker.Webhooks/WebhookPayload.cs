@@ -9,9 +9,6 @@ using Broker.Topics;
 
 namespace Broker.Webhooks;
 
-/// <summary>A request body and its content type.</summary>
-internal readonly record struct WebhookBody(ReadOnlyMemory<byte> Bytes, string ContentType);
-
 /// <summary>Builds webhook bodies: the SNS-style JSON envelope, or the raw body.</summary>
 internal static class WebhookPayload
 {

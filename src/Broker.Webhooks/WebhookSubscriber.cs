@@ -231,22 +231,27 @@ internal sealed class WebhookSubscriber<T> : ITopicSubscriber<T>, IWebhookSubscr
             _confirmationEndpoint?.BuildSubscribeUrl(token),
             context.TimeProvider.GetUtcNow());
         var request = new WebhookRequest(body, WebhookMessageTypes.SubscriptionConfirmation, id, id + _webhookIdSuffix, context.Subscription.TopicName);
-        await _confirmationPipeline.ExecuteAsync(
+        bool sent = await _confirmationPipeline.ExecuteAsync(
             static (state, token) => state.Self.SendConfirmationAttemptAsync(state.Request, token),
             (Self: this, Request: request),
             cancellationToken).ConfigureAwait(false);
-        Log.ConfirmationSent(_logger, _subscriptionId, Endpoint);
+        if (sent)
+        {
+            Log.ConfirmationSent(_logger, _subscriptionId, Endpoint);
+        }
     }
 
-    private async ValueTask SendConfirmationAttemptAsync(WebhookRequest request, CancellationToken cancellationToken)
+    /// <returns><see langword="false"/> when no request was needed any more.</returns>
+    private async ValueTask<bool> SendConfirmationAttemptAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         if (IsActive || IsRemoved)
         {
-            return; // Confirmed through the API meanwhile, or unsubscribed: no point in asking again.
+            return false; // Confirmed through the API meanwhile, or unsubscribed: no point in asking again.
         }
 
         await ThrowIfHostRefusedAsync(cancellationToken).ConfigureAwait(false);
         await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private string IssueToken(DateTimeOffset now)

@@ -7,6 +7,7 @@ using Broker.Webhooks.AspNetCore;
 using Broker.Webhooks.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace Broker.Webhooks.Tests.AspNetCore;
 
@@ -118,6 +119,26 @@ public sealed class WebhookEndpointTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await response.Content.ReadAsStringAsync()).Should().Contain("MissingHeaders");
+    }
+
+    [Fact]
+    public async Task RequireWebhookSignature_OnARouteGroup_ProtectsItsEndpoints()
+    {
+        var verifier = new WebhookVerifier(TestSecrets.A, new WebhookVerifierOptions { TimeProvider = _clock });
+        await using WebhookReceiver receiver = await WebhookReceiver.StartAsync(app =>
+        {
+            RouteGroupBuilder group = app.MapGroup("/group").RequireWebhookSignature(verifier);
+            group.MapPost("/protected", static () => Results.Ok());
+        });
+        using var client = new HttpClient();
+        HttpRequestMessage signed = Signed(receiver, "x-1", "{}");
+        signed.RequestUri = new Uri(receiver.BaseUrl, "group/protected");
+
+        HttpResponseMessage unsigned = await client.PostAsync(new Uri(receiver.BaseUrl, "group/protected"), new StringContent("{}")).WaitAsync(TimeSpan.FromSeconds(10));
+        HttpResponseMessage accepted = await client.SendAsync(signed).WaitAsync(TimeSpan.FromSeconds(10));
+
+        unsigned.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Broker.Tests.Support;
 using Broker.Topics;
 using Broker.Webhooks.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Broker.Webhooks.Tests.Sending;
 
@@ -392,6 +393,48 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await _receiver.NextAsync();
 
         factory.Names.Should().Equal(WebhookHttpHandler.HttpClientName);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AddWebhookHttpClient_FactoryClient_ChecksAddressesAtConnect(bool allowLoopback)
+    {
+        var services = new ServiceCollection();
+        services.AddWebhookHttpClient(s => s.AllowLoopback = allowLoopback);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        ITopic<string> topic = _broker.CreateTopic<string>("t");
+        IMessageQueue<FailedDelivery<string>> dlq = _broker.CreateQueue<FailedDelivery<string>>("t-dlq");
+        WebhookSubscription subscription = topic.SubscribeWebhook(_receiver.Url, provider.GetRequiredService<IHttpClientFactory>(), o =>
+        {
+            o.Secrets.Add(TestSecrets.A);
+            o.Security.AllowLoopback = true;
+            o.Subscription.DeadLetterQueueName = "t-dlq";
+        });
+
+        await topic.PublishAsync("x");
+
+        if (allowLoopback)
+        {
+            (await _receiver.NextAsync()).Json().GetProperty("Message").GetString().Should().Be("x");
+        }
+        else
+        {
+            (await ReceiveOneAsync(dlq)).Reason.Should().StartWith("Refused: 127.0.0.1 is a loopback address");
+            _receiver.Count.Should().Be(0);
+        }
+    }
+
+    [Fact]
+    public void SubscribeWebhook_BodyTypeUnknownToTheBrokersJsonContext_Throws()
+    {
+        using var broker = new MessageBroker(new BrokerOptions { TimeProvider = _clock, JsonSerializerOptions = TestJsonContext.Default.Options });
+        ITopic<Uri> topic = broker.CreateTopic<Uri>("links");
+
+        Action subscribe = () => Subscribe(topic);
+
+        subscribe.Should().Throw<NotSupportedException>();
+        topic.ListSubscriptions().Should().BeEmpty();
     }
 
     [Fact]
