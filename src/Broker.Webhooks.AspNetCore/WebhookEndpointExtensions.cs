@@ -26,8 +26,10 @@ public static class WebhookEndpointExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(verifier);
 
-        // Finally: after every other convention, so the check wraps whatever request delegate the endpoint ends up with.
-        builder.Finally(endpoint =>
+        // Add rather than Finally: every convention builder implements Add, while Finally has a default implementation that a
+        // custom builder may not override, and a check that silently does not run would leave the endpoint open. Minimal API
+        // endpoints hold a forwarding delegate at this point, so binding and endpoint filters still run inside the check.
+        builder.Add(endpoint =>
         {
             RequestDelegate? inner = endpoint.RequestDelegate;
             if (inner is not null)

@@ -8,6 +8,9 @@ internal static class WebhookDefaults
     /// <summary>SNS gives an HTTP endpoint 15 seconds to answer.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>The shortest timeout Polly's timeout strategy accepts.</summary>
+    public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>SNS confirmation tokens are valid for 2 days.</summary>

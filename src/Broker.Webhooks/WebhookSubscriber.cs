@@ -180,7 +180,7 @@ internal sealed class WebhookSubscriber<T> : ITopicSubscriber<T>, IWebhookSubscr
     public async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-#pragma warning disable VSTHRD003 // Started by this object; it never throws.
+#pragma warning disable VSTHRD003 // Started by this object; it catches what it does not cancel.
         await _confirmation.ConfigureAwait(false);
 #pragma warning restore VSTHRD003
         string? token;
@@ -207,9 +207,10 @@ internal sealed class WebhookSubscriber<T> : ITopicSubscriber<T>, IWebhookSubscr
         {
             // Unsubscribed while confirming.
         }
-        catch (SubscriberDeliveryException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.ConfirmationFailed(_logger, _subscriptionId, Endpoint, e.Message);
+            // Nobody awaits this task but StopAsync: report here, and let ResendConfirmationAsync try again.
+            Log.ConfirmationFailed(_logger, _subscriptionId, Endpoint, e is SubscriberDeliveryException ? e.Message : $"{e.GetType().Name}: {e.Message}");
         }
     }
 

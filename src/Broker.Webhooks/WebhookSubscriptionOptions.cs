@@ -18,7 +18,7 @@ public sealed class WebhookSubscriptionOptions
     public bool RawMessageDelivery { get; set; }
 
     /// <summary>Gets or sets how long one request may take, from sending to the response headers.</summary>
-    /// <value>The default is 15 seconds, as SNS; the allowed range is more than 0 up to 5 minutes. A request that takes longer
+    /// <value>The default is 15 seconds, as SNS; the allowed range is 10 milliseconds to 5 minutes. A request that takes longer
     /// is a failed attempt, retried per the delivery policy. Measured with the broker's clock.</value>
     public TimeSpan Timeout { get; set; } = WebhookDefaults.Timeout;
 

@@ -70,9 +70,9 @@ public static class WebhookTopicExtensions
 
         var errors = new List<string>();
         byte[][] keys = WebhookSecret.ReadKeys(options.Secrets, errors, nameof(WebhookSubscriptionOptions.Secrets));
-        if (options.Timeout <= TimeSpan.Zero || options.Timeout > WebhookDefaults.MaxTimeout)
+        if (options.Timeout < WebhookDefaults.MinTimeout || options.Timeout > WebhookDefaults.MaxTimeout)
         {
-            errors.Add($"{nameof(WebhookSubscriptionOptions.Timeout)} is {options.Timeout}; it must be more than 0 and at most {WebhookDefaults.MaxTimeout}.");
+            errors.Add($"{nameof(WebhookSubscriptionOptions.Timeout)} is {options.Timeout}; it must be between {WebhookDefaults.MinTimeout} and {WebhookDefaults.MaxTimeout}.");
         }
 
         if (options.ConfirmationEndpoint is not null && !options.RequireConfirmation)

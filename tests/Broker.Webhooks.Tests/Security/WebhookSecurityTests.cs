@@ -119,6 +119,33 @@ public sealed class WebhookSecurityTests
         error.Message.Should().NotContain("bm90LWxvbmctZW5vdWdo").And.NotContain("not-a-secret-at-all");
     }
 
+    [Theory]
+    [InlineData(9, false)]
+    [InlineData(10, true)]
+    [InlineData(300_000, true)]
+    [InlineData(300_001, false)]
+    public void SubscribeWebhook_Timeout_MustBeBetween10MillisecondsAnd5Minutes(int milliseconds, bool valid)
+    {
+        using var broker = new MessageBroker(new ManualTimeProvider());
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+
+        Action subscribe = () => topic.SubscribeWebhook(new Uri("http://127.0.0.1:9/hook"), o =>
+        {
+            o.Secrets.Add(TestSecrets.A);
+            o.Security.AllowLoopback = true;
+            o.Timeout = TimeSpan.FromMilliseconds(milliseconds);
+        });
+
+        if (valid)
+        {
+            subscribe.Should().NotThrow();
+        }
+        else
+        {
+            subscribe.Should().Throw<ArgumentException>().WithMessage("*Timeout*");
+        }
+    }
+
     [Fact]
     public void SubscribeWebhook_NoSecret_Throws()
     {
