@@ -18,6 +18,19 @@ public interface ITopicSubscriber<T>
     /// <summary>Gets a value indicating whether the endpoint receives the body as published rather than the envelope.</summary>
     bool RawMessageDelivery => false;
 
+    /// <summary>Gets a value indicating whether the endpoint takes messages now.</summary>
+    /// <value>The default is <see langword="true"/>. An endpoint that must first confirm the subscription (as SNS HTTP endpoints do)
+    /// returns <see langword="false"/> until then; messages published meanwhile are not accepted for it, not even counted.</value>
+    bool IsActive => true;
+
+    /// <summary>Called once when the subscriber is subscribed, before any message can reach it.</summary>
+    /// <param name="context">The subscription and the broker's clock and JSON settings.</param>
+    /// <remarks>The default does nothing. Called outside the topic's lock; should only store what it needs and return. A throw
+    /// cancels the subscription and reaches the caller of <c>Subscribe</c>.</remarks>
+    void OnSubscribed(SubscriberContext context)
+    {
+    }
+
     /// <summary>Delivers one message.</summary>
     /// <param name="message">The message.</param>
     /// <param name="cancellationToken">Cancelled when the subscription is removed or the broker shuts down.</param>

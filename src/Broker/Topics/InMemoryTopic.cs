@@ -156,10 +156,14 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
             ? _broker.GetQueue<FailedDelivery<T>>(name)
             : null;
 
+        // Built and introduced to its subscriber outside the gate (the subscriber is another package's code); its workers start
+        // only once it is added, so a subscriber that throws or a topic deleted meanwhile leaves nothing running.
+        var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time, _broker.Logger);
+        subscriber.OnSubscribed(new SubscriberContext(runtime.Handle, _time, _jsonOptions));
         lock (_gate)
         {
             ThrowIfDeleted();
-            var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time, _broker.Logger);
+            runtime.Start();
             _subscriptions = [.. _subscriptions, runtime];
             BrokerLog.Subscribed(_broker.Logger, runtime.Id, runtime.Protocol, runtime.Endpoint, Name);
             return runtime.Handle;

@@ -52,6 +52,11 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
             AllowSynchronousContinuations = false,
         });
         _workers = new Task[options.MaxConcurrency];
+    }
+
+    /// <summary>Starts the workers; called once, when the subscription is added to its topic.</summary>
+    public void Start()
+    {
         for (int i = 0; i < _workers.Length; i++)
         {
             _workers[i] = RunWorkerAsync();
@@ -61,6 +66,11 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// <summary>Accepts a message for delivery; never blocks and never throws.</summary>
     public void Offer(TopicMessage<T> message)
     {
+        if (!_subscriber.IsActive)
+        {
+            return; // Pending confirmation: like SNS, nothing is sent to (or kept for) an endpoint that has not confirmed.
+        }
+
         CountAccepted();
         if (_inline && Volatile.Read(ref _queued) == 0)
         {
