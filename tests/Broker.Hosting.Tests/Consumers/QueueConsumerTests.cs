@@ -133,6 +133,32 @@ public sealed class QueueConsumerTests
         after.ApproximateNumberOfMessagesNotVisible.Should().Be(0);
     }
 
+    [Fact]
+    public async Task StopAsync_HandlerFinishesWithinShutdownTimeout_DeletesItsMessageAndReleasesTheRest()
+    {
+        var journal = new Journal();
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        journal.Gate = finish.Task;
+        using IHost host = TestHost.Build(
+            b => b.AddQueue<string>("orders").AddConsumer<RecordingHandler, string>("orders", c => { c.MaxMessages = 5; c.WaitTime = TimeSpan.Zero; }),
+            services: s => s.AddSingleton(journal));
+        await host.StartAsync();
+        var orders = host.Services.GetRequiredKeyedService<IMessageQueue<string>>("orders");
+        await orders.SendBatchAsync(Enumerable.Range(0, 5).Select(i => new SendBatchEntry<string>($"e{i}", $"order-{i}")).ToList());
+        await TestHost.WaitUntilAsync(() => journal.Handled.Count == 1, "the worker is inside its first handler");
+
+        Task stopping = host.StopAsync(CancellationToken.None);
+        bool stoppedWhileHandlerRan = stopping.IsCompleted;
+        finish.SetResult();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        QueueAttributes after = await orders.GetAttributesAsync();
+
+        stoppedWhileHandlerRan.Should().BeFalse("the host waits for the running handler");
+        journal.Handled.Should().HaveCount(1, "no new message is started once shutdown begins");
+        after.ApproximateNumberOfMessages.Should().Be(4, "the finished message is deleted and the four not started are visible again");
+        after.ApproximateNumberOfMessagesNotVisible.Should().Be(0);
+    }
+
     private static async Task<bool> IsEmptyAsync(IMessageQueue<string> queue)
     {
         QueueAttributes attributes = await queue.GetAttributesAsync();
