@@ -6,8 +6,8 @@ namespace Broker.Queues;
 internal sealed class FifoQueueMessage<T> : QueueMessage<T>
 {
     public readonly FifoGroup<T> Group;
-    public readonly string DeduplicationId;
-    public readonly string SequenceNumber;
+    private readonly string _deduplicationId;
+    private readonly string _sequenceNumber;
 
     public FifoQueueMessage(
         InMemoryQueue<T> queue,
@@ -23,7 +23,11 @@ internal sealed class FifoQueueMessage<T> : QueueMessage<T>
         : base(queue, body, attributes, id, sentUtcTicks, deadLetterSourceQueue, group.Id, state)
     {
         Group = group;
-        DeduplicationId = deduplicationId;
-        SequenceNumber = sequenceNumber;
+        _deduplicationId = deduplicationId;
+        _sequenceNumber = sequenceNumber;
     }
+
+    public override string DeduplicationId => _deduplicationId;
+
+    public override string SequenceNumber => _sequenceNumber;
 }

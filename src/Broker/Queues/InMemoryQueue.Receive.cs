@@ -153,23 +153,7 @@ internal sealed partial class InMemoryQueue<T>
         BrokerLog.MessageDeadLettered(_logger, message.Id, Name, _deadLetterQueue!.Name, MessageState.Generation(message.State));
     }
 
-    private static ReceivedMessage<T> ToReceived(QueueMessage<T> message, long generation)
-    {
-        var fifoMessage = message as FifoQueueMessage<T>;
-        return new ReceivedMessage<T>(
-            message.Id,
-            message.Body,
-            message.Attributes,
-            new ReceiptHandle(message, generation),
-            (int)generation,
-            new DateTimeOffset(message.SentUtcTicks, TimeSpan.Zero),
-            new DateTimeOffset(message.FirstReceiveUtcTicks, TimeSpan.Zero),
-            message.DeadLetterSourceQueue,
-            message.MessageGroupId,
-            fifoMessage?.DeduplicationId,
-            fifoMessage?.SequenceNumber,
-            message.TraceParent);
-    }
+    private static ReceivedMessage<T> ToReceived(QueueMessage<T> message, long generation) => new(message, generation);
 
     private ReceivedMessage<T>[] TryReceiveStandard(int maxMessages, long visibilityTicks)
     {
