@@ -23,6 +23,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     private readonly ITimerEntryHandler<TEntry> _handler;
     private readonly long _origin;
     private readonly ITimer _timer;
+    private List<(TEntry, long)>? _compactionBuffer;
     private long _armedFor = long.MaxValue;
     private bool _disposed;
 
@@ -170,7 +171,8 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     private void Compact_Locked()
     {
-        var live = new List<(TEntry, long)>(_heap.Count / 2);
+        // The buffer is kept between compactions, so a busy queue that compacts often does not allocate for it each time.
+        List<(TEntry, long)> live = _compactionBuffer ??= new List<(TEntry, long)>(_heap.Count / 2);
         foreach ((TEntry entry, long due) in _heap.UnorderedItems)
         {
             if (_handler.IsLive(entry))
@@ -181,5 +183,6 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
         _heap.Clear();
         _heap.EnqueueRange(live);
+        live.Clear();
     }
 }
