@@ -1,0 +1,142 @@
+using System.Globalization;
+using CoffeeShop.Shop;
+
+namespace CoffeeShop.Views;
+
+/// <summary>Reads the command line into <see cref="ShopOptions"/> and knows the help text.</summary>
+internal sealed class CommandLine
+{
+    public const string Help = """
+        The coffee shop: a story of loosely coupled systems told with Broker queues and topics.
+
+        A cashier takes orders into the 'orders' queue. Baristas are hosted consumers competing on it:
+        one at first, who takes a break while orders pile up, then several. One crashes mid-order and the
+        order comes back after its visibility timeout; an order the kitchen cannot make is retried and
+        dead-lettered, then redriven once the pantry is restocked. Each ready drink is published once to
+        the 'order-ready' topic, which fans out to an SMS sender, the customer's phone (a signed webhook
+        to a listener on 127.0.0.1) and an analytics queue that only takes large drinks.
+
+        Usage: dotnet run --project samples/CoffeeShop [-- options]
+
+        Options:
+          --orders <n>     orders the cashier takes (8 to 500; default 24)
+          --baristas <n>   baristas at the rush (2 to 16; default 4)
+          --seed <n>       seed of the chaos: customers, drinks, brewing times, which order crashes
+                           a barista and which one cannot be made (default 2026)
+          --speed <x>      how many times faster than real time the shop runs (1 to 200; default 30,
+                           which takes 10 to 20 seconds with the defaults)
+          --no-redrive     leave the impossible order in the dead-letter queue
+          --plain          plain lines instead of the live view (the default when output is redirected)
+          -h, --help       this text
+        """;
+
+    private CommandLine(ShopOptions options, bool plain, bool showHelp, IReadOnlyList<string> errors)
+    {
+        Options = options;
+        Plain = plain;
+        ShowHelp = showHelp;
+        Errors = errors;
+    }
+
+    public ShopOptions Options { get; }
+
+    public bool Plain { get; }
+
+    public bool ShowHelp { get; }
+
+    public IReadOnlyList<string> Errors { get; }
+
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var options = new ShopOptions();
+        var errors = new List<string>();
+        bool plain = false;
+        bool help = false;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            switch (arg)
+            {
+                case "-h" or "--help" or "-?":
+                    help = true;
+                    break;
+                case "--plain":
+                    plain = true;
+                    break;
+                case "--no-redrive":
+                    options.Redrive = false;
+                    break;
+                case "--orders":
+                    options.Orders = ReadInt(args, ref i, errors, options.Orders);
+                    break;
+                case "--baristas":
+                    options.Baristas = ReadInt(args, ref i, errors, options.Baristas);
+                    break;
+                case "--seed":
+                    options.Seed = ReadInt(args, ref i, errors, options.Seed);
+                    break;
+                case "--speed":
+                    options.Speed = ReadDouble(args, ref i, errors, options.Speed);
+                    break;
+                default:
+                    errors.Add($"Unknown option '{arg}'.");
+                    break;
+            }
+        }
+
+        if (!help)
+        {
+            errors.AddRange(options.Validate());
+        }
+
+        return new CommandLine(options, plain, help, errors);
+    }
+
+    private static string? ReadValue(IReadOnlyList<string> args, ref int i, List<string> errors)
+    {
+        if (i + 1 >= args.Count)
+        {
+            errors.Add($"{args[i]} needs a value.");
+            return null;
+        }
+
+        i++;
+        return args[i];
+    }
+
+    private static int ReadInt(IReadOnlyList<string> args, ref int i, List<string> errors, int fallback)
+    {
+        string name = args[i];
+        string? text = ReadValue(args, ref i, errors);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+        {
+            return value;
+        }
+
+        errors.Add($"{name} takes a whole number, not '{text}'.");
+        return fallback;
+    }
+
+    private static double ReadDouble(IReadOnlyList<string> args, ref int i, List<string> errors, double fallback)
+    {
+        string name = args[i];
+        string? text = ReadValue(args, ref i, errors);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            return value;
+        }
+
+        errors.Add($"{name} takes a number, not '{text}'.");
+        return fallback;
+    }
+}
