@@ -67,7 +67,10 @@ internal sealed class CoffeeShopRun
                 o.Secrets.Add(secret);
                 o.RawMessageDelivery = true;
                 o.Security.AllowLoopback = true;
-                o.Timeout = TimeSpan.FromMinutes(2);
+                o.Timeout = TimeSpan.FromMinutes(5);
+
+                // Shop time runs fast, so a real-time hiccup of the machine can outlast a request's timeout: retry generously.
+                o.Subscription.DeliveryPolicy = new DeliveryPolicy { NumRetries = 10, MinDelay = TimeSpan.FromSeconds(20), MaxDelay = TimeSpan.FromSeconds(20) };
             });
             await SendForgedNotificationAsync(phone.Url, parts.Ledger, cancellationToken);
 
