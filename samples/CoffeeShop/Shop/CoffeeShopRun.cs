@@ -23,6 +23,7 @@ internal sealed class CoffeeShopRun
     private readonly ShopOptions _options;
     private readonly IShopObserver _observer;
     private volatile ShopState? _state;
+    private volatile ShopSnapshot? _closing;
 
     public CoffeeShopRun(ShopOptions options, IShopObserver observer)
     {
@@ -89,12 +90,12 @@ internal sealed class CoffeeShopRun
         }
     }
 
-    /// <summary>Reads the queues, the health check and the ledger; <see langword="null"/> when the shop is not open.</summary>
+    /// <summary>Reads the queues, the health check and the ledger; the closing figures once closed, <see langword="null"/> before opening.</summary>
     public async Task<ShopSnapshot?> SnapshotAsync(CancellationToken cancellationToken = default)
     {
         if (_state is not { } state)
         {
-            return null;
+            return _closing;
         }
 
         try
@@ -233,6 +234,7 @@ internal sealed class CoffeeShopRun
             cancellationToken);
         ledger.Tell("manager", "every drink is made and every customer told: closing time", ShopEventKind.Manager);
         int left = await DeadLetterCountAsync(state, cancellationToken);
+        _closing = await SnapshotAsync(cancellationToken);
         return ledger.Summarize(deadLettered, redriven, left, Stopwatch.GetElapsedTime(startedAt));
     }
 

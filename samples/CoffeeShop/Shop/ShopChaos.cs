@@ -18,7 +18,7 @@ internal sealed class ShopChaos
         // The story's beats, by how many orders the cashier has taken: barista one alone, then on a break while orders pile up,
         // back, then the rush with everyone. Each beat leaves orders to come, so the crash, armed at the rush, always finds one.
         BreakAfterOrder = 2;
-        BreakPile = Math.Max(3, orders / 5);
+        BreakPile = Math.Clamp(orders / 5, 3, 8);
         ImpossibleOrder = random.Next(1, orders + 1);
 
         var list = new CoffeeOrder[orders];

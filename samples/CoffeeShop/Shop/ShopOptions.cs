@@ -16,7 +16,7 @@ internal sealed class ShopOptions
     /// <summary>Gets or sets how many baristas work at the rush. The default is 4; the allowed range is 2 to 16.</summary>
     public int Baristas { get; set; } = 4;
 
-    /// <summary>Gets or sets the seed of the chaos: customers, drinks, brewing times, which order crashes a barista and which one is impossible.</summary>
+    /// <summary>Gets or sets the seed of the chaos: customers, drinks, sizes, brewing times, the cashier's pace and which order is impossible.</summary>
     public int Seed { get; set; } = 2026;
 
     /// <summary>Gets or sets how many times faster than real time the shop runs. The default is 30; the allowed range is 1 to 200.</summary>

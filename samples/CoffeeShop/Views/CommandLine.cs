@@ -21,8 +21,8 @@ internal sealed class CommandLine
         Options:
           --orders <n>     orders the cashier takes (8 to 500; default 24)
           --baristas <n>   baristas at the rush (2 to 16; default 4)
-          --seed <n>       seed of the chaos: customers, drinks, brewing times, which order crashes
-                           a barista and which one cannot be made (default 2026)
+          --seed <n>       seed of the chaos: customers, drinks, sizes, brewing times, the cashier's
+                           pace and which order cannot be made (default 2026)
           --speed <x>      how many times faster than real time the shop runs (1 to 200; default 30,
                            which takes 10 to 20 seconds with the defaults)
           --no-redrive     leave the impossible order in the dead-letter queue

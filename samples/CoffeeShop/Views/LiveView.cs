@@ -44,6 +44,7 @@ internal sealed class LiveView : IShopObserver
             }
 
             summary = await running;
+            last = await run.SnapshotAsync() ?? last;
             if (last is not null)
             {
                 context.UpdateTarget(Render(last));
