@@ -14,9 +14,8 @@ public sealed class CoffeeShopRunTests
     public async Task RunAsync_WithRedrive_MakesEveryOrderAndNotifiesEveryChannel()
     {
         var events = new RecordingObserver();
-        var run = new CoffeeShopRun(new ShopOptions { Orders = 12, Baristas = 3, Seed = 7, Speed = Speed }, events);
 
-        ShopSummary summary = await run.RunAsync().WaitAsync(s_runTimeout);
+        ShopSummary summary = await RunAsync(new ShopOptions { Orders = 12, Baristas = 3, Seed = 7, Speed = Speed }, events);
 
         summary.OrdersTaken.Should().Be(12);
         summary.DeadLettered.Should().Be(1);
@@ -33,9 +32,8 @@ public sealed class CoffeeShopRunTests
     public async Task RunAsync_WithoutRedrive_LeavesTheImpossibleOrderDeadLettered()
     {
         var events = new RecordingObserver();
-        var run = new CoffeeShopRun(new ShopOptions { Orders = 12, Baristas = 3, Seed = 11, Speed = Speed, Redrive = false }, events);
 
-        ShopSummary summary = await run.RunAsync().WaitAsync(s_runTimeout);
+        ShopSummary summary = await RunAsync(new ShopOptions { Orders = 12, Baristas = 3, Seed = 11, Speed = Speed, Redrive = false }, events);
 
         summary.OrdersTaken.Should().Be(12);
         summary.DeadLettered.Should().Be(1);
@@ -51,9 +49,8 @@ public sealed class CoffeeShopRunTests
     public async Task RunAsync_Always_TellsTheWholeStory()
     {
         var events = new RecordingObserver();
-        var run = new CoffeeShopRun(new ShopOptions { Orders = 12, Baristas = 3, Seed = 3, Speed = Speed }, events);
 
-        ShopSummary summary = await run.RunAsync().WaitAsync(s_runTimeout);
+        ShopSummary summary = await RunAsync(new ShopOptions { Orders = 12, Baristas = 3, Seed = 3, Speed = Speed }, events);
 
         summary.Breaks.Should().Be(1);
         summary.Crashes.Should().Be(1);
@@ -67,6 +64,9 @@ public sealed class CoffeeShopRunTests
         events.Count("is killed and restarted").Should().Be(1);
         events.Count("in 'orders-dlq'").Should().Be(1);
     }
+
+    private static Task<ShopSummary> RunAsync(ShopOptions options, RecordingObserver events) =>
+        new CoffeeShopRun(options, events).RunAsync().WaitAsync(s_runTimeout);
 
     private sealed class RecordingObserver : IShopObserver
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using CoffeeShop.Shop;
 
 namespace CoffeeShop.Views;
@@ -29,6 +30,8 @@ internal sealed class CommandLine
           --plain          plain lines instead of the live view (the default when output is redirected)
           -h, --help       this text
         """;
+
+    private const string WholeNumber = "a whole number";
 
     private CommandLine(ShopOptions options, bool plain, bool showHelp, IReadOnlyList<string> errors)
     {
@@ -67,16 +70,16 @@ internal sealed class CommandLine
                     options.Redrive = false;
                     break;
                 case "--orders":
-                    options.Orders = ReadInt(args, ref i, errors, options.Orders);
+                    options.Orders = ReadNumber(args, ref i, errors, options.Orders, NumberStyles.Integer, WholeNumber);
                     break;
                 case "--baristas":
-                    options.Baristas = ReadInt(args, ref i, errors, options.Baristas);
+                    options.Baristas = ReadNumber(args, ref i, errors, options.Baristas, NumberStyles.Integer, WholeNumber);
                     break;
                 case "--seed":
-                    options.Seed = ReadInt(args, ref i, errors, options.Seed);
+                    options.Seed = ReadNumber(args, ref i, errors, options.Seed, NumberStyles.Integer, WholeNumber);
                     break;
                 case "--speed":
-                    options.Speed = ReadDouble(args, ref i, errors, options.Speed);
+                    options.Speed = ReadNumber(args, ref i, errors, options.Speed, NumberStyles.Float, "a number");
                     break;
                 default:
                     errors.Add($"Unknown option '{arg}'.");
@@ -104,7 +107,8 @@ internal sealed class CommandLine
         return args[i];
     }
 
-    private static int ReadInt(IReadOnlyList<string> args, ref int i, List<string> errors, int fallback)
+    private static T ReadNumber<T>(IReadOnlyList<string> args, ref int i, List<string> errors, T fallback, NumberStyles styles, string kind)
+        where T : INumber<T>
     {
         string name = args[i];
         string? text = ReadValue(args, ref i, errors);
@@ -113,30 +117,12 @@ internal sealed class CommandLine
             return fallback;
         }
 
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+        if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out T? value))
         {
             return value;
         }
 
-        errors.Add($"{name} takes a whole number, not '{text}'.");
-        return fallback;
-    }
-
-    private static double ReadDouble(IReadOnlyList<string> args, ref int i, List<string> errors, double fallback)
-    {
-        string name = args[i];
-        string? text = ReadValue(args, ref i, errors);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-        {
-            return value;
-        }
-
-        errors.Add($"{name} takes a number, not '{text}'.");
+        errors.Add($"{name} takes {kind}, not '{text}'.");
         return fallback;
     }
 }
