@@ -8,6 +8,7 @@ namespace Broker.Tests.Topics.Filtering;
 public sealed class AllocationTests
 {
     private const int Iterations = 1000;
+    private const int Rounds = 5;
 
     [Fact]
     public void Matches_AttributePolicyWithEveryOperator_DoesNotAllocate()
@@ -57,6 +58,8 @@ public sealed class AllocationTests
         allocated.Should().Be(0);
     }
 
+    // One-off runtime work on this thread (tiered recompilation, on-stack replacement) can allocate a few
+    // kilobytes once; an allocation per match shows in every round, so the quietest round is the measure.
     private static long MeasureAllocations(Func<bool> match)
     {
         for (int i = 0; i < 100; i++)
@@ -64,15 +67,20 @@ public sealed class AllocationTests
             match().Should().BeTrue();
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        bool all = true;
-        for (int i = 0; i < Iterations; i++)
+        long quietest = long.MaxValue;
+        for (int round = 0; round < Rounds && quietest > 0; round++)
         {
-            all &= match();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            bool all = true;
+            for (int i = 0; i < Iterations; i++)
+            {
+                all &= match();
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
+            all.Should().BeTrue();
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        all.Should().BeTrue();
-        return allocated;
+        return quietest;
     }
 }
