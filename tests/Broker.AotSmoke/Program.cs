@@ -104,6 +104,23 @@ await using (var bare = new MessageBroker())
     QueueAttributes state = await fifo.GetAttributesAsync();
     checks.That(state.ApproximateNumberOfMessages == 0, "no JSON contract: the refused message was not stored");
 
+    ITopic<Order> bareTopic = bare.CreateTopic<Order>("bare-topic");
+    bool refused = false;
+    try
+    {
+        bareTopic.Subscribe((_, _) => ValueTask.CompletedTask, o =>
+        {
+            o.FilterPolicy = """{"Drink":["latte"]}""";
+            o.FilterPolicyScope = FilterPolicyScope.MessageBody;
+        });
+    }
+    catch (ArgumentException e) when (e.Message.Contains(nameof(Order), StringComparison.Ordinal))
+    {
+        refused = true;
+    }
+
+    checks.That(refused && bareTopic.ListSubscriptions().Count == 0, "no JSON contract: a body filter subscription is refused up front");
+
     IMessageQueue<string> text = bare.CreateQueue<string>("text.fifo", o => o.ContentBasedDeduplication = true);
     SendResult a = await text.SendAsync("hello", new SendOptions { MessageGroupId = "g" });
     SendResult b = await text.SendAsync("hello", new SendOptions { MessageGroupId = "g" });
