@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Broker.Diagnostics;
 using Broker.Queues;
 using Broker.Topics;
@@ -20,6 +21,8 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
     private readonly Dictionary<string, IInMemoryTopic> _topics = new(StringComparer.Ordinal);
     private bool _disposed;
 
+    private static readonly JsonSerializerOptions s_noReflectionJsonSerializerOptions = CreateNoReflectionOptions();
+
     /// <summary>Initializes a new instance of the <see cref="MessageBroker"/> class.</summary>
     /// <param name="timeProvider">The clock for timeouts, delays, retention and timestamps; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     public MessageBroker(TimeProvider? timeProvider = null)
@@ -33,7 +36,7 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         TimeProvider = options.TimeProvider ?? TimeProvider.System;
-        JsonSerializerOptions = Freeze(options.JsonSerializerOptions ?? JsonSerializerOptions.Default);
+        JsonSerializerOptions = Freeze(options.JsonSerializerOptions ?? DefaultJsonSerializerOptions);
         Logger = options.LoggerFactory?.CreateLogger(BrokerTelemetry.MeterName) ?? NullLogger.Instance;
     }
 
@@ -415,9 +418,30 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
         }
 
         var copy = new JsonSerializerOptions(options);
-        copy.TypeInfoResolver ??= JsonSerializerOptions.Default.TypeInfoResolver;
+        copy.TypeInfoResolver ??= DefaultJsonSerializerOptions.TypeInfoResolver;
         copy.MakeReadOnly();
         return copy;
+    }
+
+    /// <summary>Gets the settings used when none are given: <see cref="JsonSerializerOptions.Default"/> (reflection-based) where
+    /// reflection serialization is enabled, else settings that know no type, so a body that must become JSON fails with
+    /// <see cref="NotSupportedException"/> naming its type until the application passes a source-generated context.</summary>
+    /// <remarks>The check is System.Text.Json's feature switch, which trimmed and native AOT applications turn off: the trimmer
+    /// then treats it as a constant and removes the reflection branch. An application that turns reflection back on
+    /// (JsonSerializerIsReflectionEnabledByDefault) has chosen reflection serialization for its bodies, as with any other
+    /// use of <see cref="JsonSerializerOptions.Default"/>.</remarks>
+    private static JsonSerializerOptions DefaultJsonSerializerOptions
+    {
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only reached when reflection serialization is enabled; see remarks.")]
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only reached when reflection serialization is enabled; see remarks.")]
+        get => JsonSerializer.IsReflectionEnabledByDefault ? JsonSerializerOptions.Default : s_noReflectionJsonSerializerOptions;
+    }
+
+    private static JsonSerializerOptions CreateNoReflectionOptions()
+    {
+        var options = new JsonSerializerOptions { TypeInfoResolver = JsonTypeInfoResolver.Combine() };
+        options.MakeReadOnly();
+        return options;
     }
 
     private InMemoryQueue<T> GetTyped<T>(string name, string role)

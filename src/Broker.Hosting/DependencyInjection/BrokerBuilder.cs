@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Broker.Hosting.Consumers;
 using Broker.Queues;
 using Broker.Topics;
@@ -43,8 +44,8 @@ public sealed class BrokerBuilder
     public BrokerBuilder BindConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Services.AddSingleton<IPostConfigureOptions<QueueOptions>>(new ConfigurationBinding<QueueOptions>(section.GetSection("Queues")));
-        Services.AddSingleton<IPostConfigureOptions<TopicOptions>>(new ConfigurationBinding<TopicOptions>(section.GetSection("Topics")));
+        Services.AddSingleton<IPostConfigureOptions<QueueOptions>>(new ConfigurationBinding<QueueOptions>(section.GetSection("Queues"), static (named, options) => named.Bind(options)));
+        Services.AddSingleton<IPostConfigureOptions<TopicOptions>>(new ConfigurationBinding<TopicOptions>(section.GetSection("Topics"), static (named, options) => named.Bind(options)));
         return this;
     }
 
@@ -101,7 +102,7 @@ public sealed class BrokerBuilder
     /// <param name="queueName">The queue to consume; declare it with <see cref="AddQueue{T}"/>.</param>
     /// <param name="configure">Sets concurrency, batch size, retry back-off and heartbeat.</param>
     /// <returns>This builder.</returns>
-    public BrokerBuilder AddConsumer<THandler, TMessage>(string queueName, Action<ConsumerOptions>? configure = null)
+    public BrokerBuilder AddConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TMessage>(string queueName, Action<ConsumerOptions>? configure = null)
         where THandler : class, IMessageHandler<TMessage>
     {
         ArgumentException.ThrowIfNullOrEmpty(queueName);

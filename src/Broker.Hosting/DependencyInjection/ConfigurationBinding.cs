@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Broker.Hosting.DependencyInjection;
 
 /// <summary>Binds the named options of a queue or topic from the configuration section of the same name.</summary>
-internal sealed class ConfigurationBinding<TOptions>(IConfiguration section) : IPostConfigureOptions<TOptions>
+/// <remarks>The bind itself is passed in from where the options type is concrete, so the configuration binding source
+/// generator can replace it with generated code: reflection binding is neither trimming- nor AOT-safe.</remarks>
+internal sealed class ConfigurationBinding<TOptions>(IConfiguration section, Action<IConfigurationSection, TOptions> bind) : IPostConfigureOptions<TOptions>
     where TOptions : class
 {
     public void PostConfigure(string? name, TOptions options)
@@ -17,7 +19,7 @@ internal sealed class ConfigurationBinding<TOptions>(IConfiguration section) : I
         IConfigurationSection named = section.GetSection(name);
         if (named.Exists())
         {
-            named.Bind(options);
+            bind(named, options);
         }
     }
 }

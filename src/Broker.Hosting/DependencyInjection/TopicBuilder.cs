@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Broker.Queues;
 using Broker.Topics;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,7 +59,7 @@ public sealed class TopicBuilder<T>
     /// <param name="filter">An optional filter policy on message attributes.</param>
     /// <param name="configure">Sets the other subscription options.</param>
     /// <returns>This builder.</returns>
-    public TopicBuilder<T> Subscribe<THandler>(string? filter = null, Action<SubscriptionOptions>? configure = null)
+    public TopicBuilder<T> Subscribe<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(string? filter = null, Action<SubscriptionOptions>? configure = null)
         where THandler : class, ITopicMessageHandler<T>
     {
         _services.TryAddScoped<THandler>();

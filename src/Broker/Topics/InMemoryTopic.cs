@@ -118,6 +118,9 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         return Task.WhenAll(Array.ConvertAll(removed, static s => s.RemoveAsync()));
     }
 
+    /// <summary>Gets whether bodies are read as JSON text or bytes as they are, rather than serialized (see ParseBody).</summary>
+    private static bool IsJsonOrBytes => typeof(T) == typeof(string) || typeof(T) == typeof(byte[]) || typeof(T) == typeof(ReadOnlyMemory<byte>);
+
     private Subscription Add(ITopicSubscriber<T> subscriber, bool rawMessageDelivery, Action<SubscriptionOptions>? configure)
     {
         var options = new SubscriptionOptions();
@@ -144,6 +147,13 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
             catch (ArgumentException e)
             {
                 errors.Add($"{nameof(SubscriptionOptions.FilterPolicy)}: {e.Message}");
+            }
+
+            // Checked here rather than on publish, where a missing contract would fail the fan-out half-way.
+            if (filter is { Scope: FilterPolicyScope.MessageBody } && !IsJsonOrBytes && !_jsonOptions.TryGetTypeInfo(typeof(T), out _))
+            {
+                errors.Add($"{nameof(SubscriptionOptions.FilterPolicyScope)} is {nameof(FilterPolicyScope.MessageBody)}, but the broker's JSON settings have no contract for {typeof(T).Name}: " +
+                    $"give {nameof(BrokerOptions)}.{nameof(BrokerOptions.JsonSerializerOptions)} a source-generated context that includes it.");
             }
         }
 
