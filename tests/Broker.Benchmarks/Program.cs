@@ -13,7 +13,7 @@ using Broker.Benchmarks.Topics;
 //   --latency [samples]   only the latency measurement.
 //   --memory              only the memory-per-message measurement.
 //   anything else         passed to BenchmarkDotNet's switcher with the full settings, e.g. --filter *FanOut*.
-Type[] all = [typeof(QueueThroughputBenchmarks), typeof(FifoQueueBenchmarks), typeof(FanOutBenchmarks), typeof(FilterPolicyBenchmarks), typeof(VisibilityExpiryBenchmarks)];
+Type[] all = [typeof(QueueThroughputBenchmarks), typeof(QueueHotPathBenchmarks), typeof(FifoQueueBenchmarks), typeof(FanOutBenchmarks), typeof(FilterPolicyBenchmarks), typeof(VisibilityExpiryBenchmarks)];
 string mode = args.Length > 0 ? args[0] : string.Empty;
 switch (mode)
 {

@@ -19,7 +19,7 @@ public static class BenchmarkJobs
 {
     /// <summary>Gets the configuration of the full run.</summary>
     /// <returns>The configuration.</returns>
-    public static ManualConfig Full() => Create(warmups: 2, iterations: 8);
+    public static ManualConfig Full() => Create(warmups: 3, iterations: 15);
 
     /// <summary>Gets the configuration of the quick run: the same measurements with fewer iterations.</summary>
     /// <returns>The configuration.</returns>
