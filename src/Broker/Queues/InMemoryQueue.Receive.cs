@@ -245,7 +245,9 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         // One message, the usual long-poll answer, goes back in a list of one that is its own enumerator (OneReceivedMessage).
-        return count == 1 ? new OneReceivedMessage<T>(result[0]) : ((ReadOnlySpan<ReceivedMessage<T>>)result)[..count].ToArray();
+        return count == 1 && OneReceivedMessage<T>.Fits(result[0].Generation)
+            ? new OneReceivedMessage<T>(result[0].Record!, result[0].Generation)
+            : ((ReadOnlySpan<ReceivedMessage<T>>)result)[..count].ToArray();
     }
 
     private void MoveToDeadLetterQueue(MessageBuffer messages, int count)
