@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Filters;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Broker.Benchmarks.Latency;
 using Broker.Benchmarks.Queues;
@@ -32,7 +33,7 @@ switch (mode)
         ManualConfig quickConfig = BenchmarkJobs.Quick().AddFilter(new SimpleFilter(b =>
             quick.Contains(b.Descriptor.WorkloadMethod.Name)
             && b.Parameters.Items.All(p => p.Name != nameof(QueueThroughputBenchmarks.Workers) || (int)p.Value! == 1)));
-        BenchmarkRunner.Run([typeof(QueueThroughputBenchmarks), typeof(FanOutBenchmarks), typeof(FilterPolicyBenchmarks)], quickConfig);
+        Fail(BenchmarkRunner.Run([typeof(QueueThroughputBenchmarks), typeof(FanOutBenchmarks), typeof(FilterPolicyBenchmarks)], quickConfig));
         await LongPollLatency.RunAsync(2_000, Console.Out).ConfigureAwait(false);
         MemoryPerMessage.Run([100_000], Console.Out);
         break;
@@ -43,11 +44,21 @@ switch (mode)
         MemoryPerMessage.Run([100_000, 1_000_000], Console.Out);
         break;
     case "":
-        BenchmarkRunner.Run(all, BenchmarkJobs.Full());
+        Fail(BenchmarkRunner.Run(all, BenchmarkJobs.Full()));
         await LongPollLatency.RunAsync(20_000, Console.Out).ConfigureAwait(false);
         MemoryPerMessage.Run([100_000, 1_000_000], Console.Out);
         break;
     default:
-        BenchmarkSwitcher.FromTypes(all).Run(args, BenchmarkJobs.Full());
+        Fail(BenchmarkSwitcher.FromTypes(all).Run(args, BenchmarkJobs.Full()));
         break;
+}
+
+// A benchmark that threw still leaves BenchmarkDotNet's exit code at 0; a smoke test must see it fail.
+static void Fail(IEnumerable<Summary> summaries)
+{
+    if (summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)))
+    {
+        Console.Error.WriteLine("Some benchmarks failed; see the log above.");
+        Environment.ExitCode = 1;
+    }
 }
