@@ -202,7 +202,9 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         long nowUtc = _time.GetUtcNow().UtcTicks;
-        var result = default(ReceivedBuffer);
+        // One message, the usual long-poll answer, needs no array: it goes back in a list of one (OneReceivedMessage).
+        ReceivedMessage<T>[]? many = count > 1 ? new ReceivedMessage<T>[count] : null;
+        ReceivedMessage<T> single = default;
         bool visibleAtOnce = visibilityTicks == 0;
         lock (_timers.Gate)
         {
@@ -226,7 +228,15 @@ internal sealed partial class InMemoryQueue<T>
                     _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
                 }
 
-                result[i] = ToReceived(message, generation);
+                ReceivedMessage<T> made = ToReceived(message, generation);
+                if (many is null)
+                {
+                    single = made;
+                }
+                else
+                {
+                    many[i] = made;
+                }
             }
         }
 
@@ -236,7 +246,7 @@ internal sealed partial class InMemoryQueue<T>
             for (int i = 0; i < count; i++)
             {
                 QueueMessage<T> message = taken[i];
-                long generation = result[i].ReceiveCount;
+                long generation = (many is null ? single : many[i]).Generation;
                 if (TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
                 {
                     _ready.Writer.TryWrite(message);
@@ -244,10 +254,12 @@ internal sealed partial class InMemoryQueue<T>
             }
         }
 
-        // One message, the usual long-poll answer, goes back in a list of one that is its own enumerator (OneReceivedMessage).
-        return count == 1 && OneReceivedMessage<T>.Fits(result[0].Generation)
-            ? new OneReceivedMessage<T>(result[0].Record!, result[0].Generation)
-            : ((ReadOnlySpan<ReceivedMessage<T>>)result)[..count].ToArray();
+        if (many is not null)
+        {
+            return many;
+        }
+
+        return OneReceivedMessage<T>.Fits(single.Generation) ? new OneReceivedMessage<T>(single.Record!, single.Generation) : [single];
     }
 
     private void MoveToDeadLetterQueue(MessageBuffer messages, int count)
@@ -267,11 +279,5 @@ internal sealed partial class InMemoryQueue<T>
         public const int Length = QueueLimits.MaxReceiveMessages;
 
         private QueueMessage<T> _element;
-    }
-
-    [InlineArray(MessageBuffer.Length)]
-    private struct ReceivedBuffer
-    {
-        private ReceivedMessage<T> _element;
     }
 }
