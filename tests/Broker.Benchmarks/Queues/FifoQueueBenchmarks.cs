@@ -17,9 +17,7 @@ public class FifoQueueBenchmarks
     /// <summary>How many message groups the FIFO messages are spread over.</summary>
     public const int Groups = 1_000;
 
-    private const int BatchSize = 10;
     private static readonly Order s_body = new(1);
-    private static readonly string[] s_entryIds = Enumerable.Range(0, BatchSize).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
     private static readonly string[] s_groups = Enumerable.Range(0, Groups).Select(i => $"group-{i}").ToArray();
 
     private MessageBroker _broker = null!;
@@ -67,19 +65,13 @@ public class FifoQueueBenchmarks
             int taken = 0;
             while (taken < Messages)
             {
-                IReadOnlyList<ReceivedMessage<Order>> received = await queue.ReceiveAsync(BatchSize, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+                IReadOnlyList<ReceivedMessage<Order>> received = await queue.ReceiveAsync(BatchEntries.Size, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
                 if (received.Count == 0)
                 {
                     continue;
                 }
 
-                var deletes = new DeleteBatchEntry[received.Count];
-                for (int i = 0; i < deletes.Length; i++)
-                {
-                    deletes[i] = new DeleteBatchEntry(s_entryIds[i], received[i].ReceiptHandle);
-                }
-
-                await queue.DeleteBatchAsync(deletes).ConfigureAwait(false);
+                await queue.DeleteBatchAsync(BatchEntries.ToDelete(received)).ConfigureAwait(false);
                 taken += received.Count;
             }
         });

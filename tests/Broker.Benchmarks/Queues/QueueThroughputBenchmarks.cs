@@ -20,9 +20,7 @@ public class QueueThroughputBenchmarks
     /// <summary>Messages per invocation for MassTransit, which is about a thousand times slower per message.</summary>
     public const int MassTransitMessages = 10_000;
 
-    private const int BatchSize = 10;
     private static readonly Order s_body = new(1);
-    private static readonly string[] s_entryIds = Enumerable.Range(0, BatchSize).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     private static readonly TimeSpan s_longPoll = TimeSpan.FromSeconds(20);
 
     private readonly CompletionCounter _massTransitCounter = new();
@@ -163,8 +161,8 @@ public class QueueThroughputBenchmarks
         return RunAsync(
             async () =>
             {
-                SendBatchEntry<Order>[] batch = s_entryIds.Select(id => new SendBatchEntry<Order>(id, s_body)).ToArray();
-                for (int i = 0; i < Messages / Workers / BatchSize; i++)
+                SendBatchEntry<Order>[] batch = BatchEntries.Ids.Select(id => new SendBatchEntry<Order>(id, s_body)).ToArray();
+                for (int i = 0; i < Messages / Workers / BatchEntries.Size; i++)
                 {
                     await _queue.SendBatchAsync(batch).ConfigureAwait(false);
                 }
@@ -176,20 +174,14 @@ public class QueueThroughputBenchmarks
                     IReadOnlyList<ReceivedMessage<Order>> received;
                     try
                     {
-                        received = await _queue.ReceiveAsync(BatchSize, s_longPoll, cancellationToken: progress.Done).ConfigureAwait(false);
+                        received = await _queue.ReceiveAsync(BatchEntries.Size, s_longPoll, cancellationToken: progress.Done).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {
                         return;
                     }
 
-                    var deletes = new DeleteBatchEntry[received.Count];
-                    for (int i = 0; i < deletes.Length; i++)
-                    {
-                        deletes[i] = new DeleteBatchEntry(s_entryIds[i], received[i].ReceiptHandle);
-                    }
-
-                    await _queue.DeleteBatchAsync(deletes).ConfigureAwait(false);
+                    await _queue.DeleteBatchAsync(BatchEntries.ToDelete(received)).ConfigureAwait(false);
                     if (progress.Add(received.Count))
                     {
                         return;
