@@ -28,9 +28,15 @@ public readonly struct MessageId : IEquatable<MessageId>, ISpanFormattable
 
     internal ulong Sequence => _value;
 
+    /// <summary>Gets a value indicating whether <see cref="NewId"/> made this id here, so <see cref="FromSequence"/> can rebuild it from its low half.</summary>
+    internal bool IsFromThisProcess => _prefix == s_processPrefix;
+
     /// <summary>Creates a new id, unique within the process.</summary>
     /// <returns>The new id.</returns>
     public static MessageId NewId() => new(s_processPrefix, (ulong)Interlocked.Increment(ref s_counter));
+
+    /// <summary>Rebuilds an id made by <see cref="NewId"/> in this process from its <see cref="Sequence"/>.</summary>
+    internal static MessageId FromSequence(ulong sequence) => new(s_processPrefix, sequence);
 
     /// <summary>Parses the string form produced by <see cref="ToString()"/>.</summary>
     /// <param name="text">The text to parse.</param>

@@ -15,6 +15,10 @@ public readonly struct ReceivedMessage<T>
         _generation = generation;
     }
 
+    internal MessageRecord<T>? Record => _record;
+
+    internal long Generation => _generation;
+
     /// <summary>Gets the id the message was given when it was sent.</summary>
     public MessageId MessageId => _record?.Id ?? default;
 

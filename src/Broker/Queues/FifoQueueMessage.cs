@@ -20,12 +20,15 @@ internal sealed class FifoQueueMessage<T> : QueueMessage<T>
         string deduplicationId,
         string sequenceNumber,
         long state)
-        : base(queue, body, attributes, id, sentUtcTicks, deadLetterSourceQueue, group.Id, state)
+        : base(queue, body, attributes, id, sentUtcTicks, deadLetterSourceQueue, messageGroupId: null, state)
     {
         Group = group;
         _deduplicationId = deduplicationId;
         _sequenceNumber = sequenceNumber;
     }
+
+    /// <summary>Gets the group's id, read from the group rather than stored again in every message.</summary>
+    public override string MessageGroupId => Group.Id;
 
     public override string DeduplicationId => _deduplicationId;
 

@@ -61,8 +61,8 @@ internal sealed partial class InMemoryQueue<T>
                     }
                 }
 
-                ReceivedMessage<T>[] received = TryReceive(1, s_moveVisibility.Ticks);
-                if (received.Length == 0)
+                IReadOnlyList<ReceivedMessage<T>> received = TryReceive(1, s_moveVisibility.Ticks);
+                if (received.Count == 0)
                 {
                     break;
                 }

@@ -68,8 +68,8 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         ThrowIfClosed();
-        ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks, attemptId);
-        if (received.Length > 0 || wait == TimeSpan.Zero)
+        IReadOnlyList<ReceivedMessage<T>> received = TryReceive(maxMessages, visibilityTicks, attemptId);
+        if (received.Count > 0 || wait == TimeSpan.Zero)
         {
             return new ValueTask<IReadOnlyList<ReceivedMessage<T>>>(received);
         }
@@ -101,8 +101,8 @@ internal sealed partial class InMemoryQueue<T>
                 ThrowClosed();
             }
 
-            ReceivedMessage<T>[] received = TryReceive(maxMessages, visibilityTicks, attemptId);
-            if (received.Length > 0)
+            IReadOnlyList<ReceivedMessage<T>> received = TryReceive(maxMessages, visibilityTicks, attemptId);
+            if (received.Count > 0)
             {
                 return received;
             }
@@ -110,12 +110,12 @@ internal sealed partial class InMemoryQueue<T>
     }
 
     /// <summary>Takes up to <paramref name="maxMessages"/> ready messages without waiting.</summary>
-    private ReceivedMessage<T>[] TryReceive(int maxMessages, long visibilityTicks, string? attemptId = null)
+    private IReadOnlyList<ReceivedMessage<T>> TryReceive(int maxMessages, long visibilityTicks, string? attemptId = null)
     {
-        ReceivedMessage<T>[] received = _fifo is null ? TryReceiveStandard(maxMessages, visibilityTicks) : TryReceiveFifo(maxMessages, visibilityTicks, attemptId);
-        if (received.Length > 0)
+        IReadOnlyList<ReceivedMessage<T>> received = _fifo is null ? TryReceiveStandard(maxMessages, visibilityTicks) : TryReceiveFifo(maxMessages, visibilityTicks, attemptId);
+        if (received.Count > 0)
         {
-            BrokerDiagnostics.Consumed(Name, received.Length);
+            BrokerDiagnostics.Consumed(Name, received.Count);
             if (BrokerDiagnostics.Source.HasListeners())
             {
                 TraceReceive(received);
@@ -126,9 +126,9 @@ internal sealed partial class InMemoryQueue<T>
     }
 
     /// <summary>Records a receive span linked to the send span of every message it returned.</summary>
-    private void TraceReceive(ReceivedMessage<T>[] received)
+    private void TraceReceive(IReadOnlyList<ReceivedMessage<T>> received)
     {
-        var links = new List<ActivityLink>(received.Length);
+        var links = new List<ActivityLink>(received.Count);
         foreach (ReceivedMessage<T> message in received)
         {
             if (ActivityContext.TryParse(message.TraceParent, null, out ActivityContext context))
@@ -143,7 +143,7 @@ internal sealed partial class InMemoryQueue<T>
             activity.SetTag("messaging.system", BrokerDiagnostics.System);
             activity.SetTag("messaging.destination.name", Name);
             activity.SetTag("messaging.operation.name", "receive");
-            activity.SetTag("messaging.batch.message_count", received.Length);
+            activity.SetTag("messaging.batch.message_count", received.Count);
         }
     }
 
@@ -155,7 +155,7 @@ internal sealed partial class InMemoryQueue<T>
 
     private static ReceivedMessage<T> ToReceived(QueueMessage<T> message, long generation) => new(message, generation);
 
-    private ReceivedMessage<T>[] TryReceiveStandard(int maxMessages, long visibilityTicks)
+    private IReadOnlyList<ReceivedMessage<T>> TryReceiveStandard(int maxMessages, long visibilityTicks)
     {
         var taken = default(MessageBuffer);
         int count = 0;
@@ -202,7 +202,9 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         long nowUtc = _time.GetUtcNow().UtcTicks;
-        var result = new ReceivedMessage<T>[count];
+        // One message, the usual long-poll answer, needs no array: it goes back in a list of one (OneReceivedMessage).
+        ReceivedMessage<T>[]? many = count > 1 ? new ReceivedMessage<T>[count] : null;
+        ReceivedMessage<T> single = default;
         bool visibleAtOnce = visibilityTicks == 0;
         lock (_timers.Gate)
         {
@@ -226,7 +228,15 @@ internal sealed partial class InMemoryQueue<T>
                     _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
                 }
 
-                result[i] = ToReceived(message, generation);
+                ReceivedMessage<T> made = ToReceived(message, generation);
+                if (many is null)
+                {
+                    single = made;
+                }
+                else
+                {
+                    many[i] = made;
+                }
             }
         }
 
@@ -236,7 +246,7 @@ internal sealed partial class InMemoryQueue<T>
             for (int i = 0; i < count; i++)
             {
                 QueueMessage<T> message = taken[i];
-                long generation = result[i].ReceiveCount;
+                long generation = (many is null ? single : many[i]).Generation;
                 if (TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
                 {
                     _ready.Writer.TryWrite(message);
@@ -244,7 +254,12 @@ internal sealed partial class InMemoryQueue<T>
             }
         }
 
-        return result;
+        if (many is not null)
+        {
+            return many;
+        }
+
+        return OneReceivedMessage<T>.Fits(single.Generation) ? new OneReceivedMessage<T>(single.Record!, single.Generation) : [single];
     }
 
     private void MoveToDeadLetterQueue(MessageBuffer messages, int count)

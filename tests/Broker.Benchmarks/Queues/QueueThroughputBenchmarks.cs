@@ -1,0 +1,206 @@
+using System.Threading.Channels;
+using System.Threading.Tasks.Dataflow;
+using BenchmarkDotNet.Attributes;
+using Broker.Benchmarks.Support;
+using Broker.Messages;
+using Broker.Queues;
+using MassTransit;
+
+namespace Broker.Benchmarks.Queues;
+
+/// <summary>Send, receive and delete of a batch of messages through a standard queue, next to what a user would
+/// otherwise pick: a raw unbounded channel, a Dataflow buffer, and MassTransit's in-memory transport.</summary>
+/// <remarks>Every figure is per message. <see cref="Workers"/> producers and as many consumers run at once.</remarks>
+[BenchmarkCategory("queue")]
+public class QueueThroughputBenchmarks
+{
+    /// <summary>Messages per invocation for the in-process peers and Broker.</summary>
+    public const int Messages = 100_000;
+
+    /// <summary>Messages per invocation for MassTransit, which is about a thousand times slower per message.</summary>
+    public const int MassTransitMessages = 10_000;
+
+    private static readonly Order s_body = new(1);
+    private static readonly TimeSpan s_longPoll = TimeSpan.FromSeconds(20);
+
+    private readonly CompletionCounter _massTransitCounter = new();
+    private MessageBroker _broker = null!;
+    private IMessageQueue<Order> _queue = null!;
+    private IBusControl _bus = null!;
+
+    /// <summary>Gets or sets how many producers and how many consumers run at once.</summary>
+    [Params(1, 4)]
+    public int Workers { get; set; }
+
+    /// <summary>Creates the queue and starts the bus once per parameter set.</summary>
+    /// <returns>A task that completes when the bus has started.</returns>
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _broker = new MessageBroker();
+        _queue = _broker.CreateQueue<Order>("orders");
+        _bus = await MassTransitPeer.StartAsync(endpoints: 1, concurrency: Workers, _massTransitCounter).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the bus and disposes the broker.</summary>
+    /// <returns>A task that completes when the bus has stopped.</returns>
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await _bus.StopAsync().ConfigureAwait(false);
+        await _broker.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The raw unbounded channel: TryWrite, then ReadAsync per message.</summary>
+    /// <returns>A task that completes when every message has been read.</returns>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Messages)]
+    public Task Channel_WriteRead()
+    {
+        Channel<Order> channel = Channel.CreateUnbounded<Order>();
+        return RunAsync(
+            () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    channel.Writer.TryWrite(s_body);
+                }
+
+                return Task.CompletedTask;
+            },
+            async () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    await channel.Reader.ReadAsync().ConfigureAwait(false);
+                }
+            });
+    }
+
+    /// <summary>Dataflow's BufferBlock: Post, then ReceiveAsync per message.</summary>
+    /// <returns>A task that completes when every message has been received.</returns>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public Task BufferBlock_PostReceive()
+    {
+        var block = new BufferBlock<Order>();
+        return RunAsync(
+            () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    block.Post(s_body);
+                }
+
+                return Task.CompletedTask;
+            },
+            async () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    await block.ReceiveAsync().ConfigureAwait(false);
+                }
+            });
+    }
+
+    /// <summary>MassTransit 8.4 in memory: Publish, consumed by a consumer that counts.</summary>
+    /// <returns>A task that completes when every message has been consumed.</returns>
+    [Benchmark(OperationsPerInvoke = MassTransitMessages)]
+    public Task MassTransit_PublishConsume()
+    {
+        _massTransitCounter.Reset(MassTransitMessages);
+        return MassTransitPeer.PublishAndWaitAsync(_bus, Workers, MassTransitMessages, _massTransitCounter);
+    }
+
+    /// <summary>Broker: SendAsync, ReceiveAsync (one message, long poll) and DeleteAsync per message.</summary>
+    /// <returns>A task that completes when every message has been deleted.</returns>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public Task Broker_SendReceiveDelete()
+    {
+        var progress = new ConsumerProgress(Messages);
+        return RunAsync(
+            async () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    await _queue.SendAsync(s_body).ConfigureAwait(false);
+                }
+            },
+            async () =>
+            {
+                while (true)
+                {
+                    IReadOnlyList<ReceivedMessage<Order>> received;
+                    try
+                    {
+                        received = await _queue.ReceiveAsync(1, s_longPoll, cancellationToken: progress.Done).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return; // Another consumer took the last message.
+                    }
+
+                    foreach (ReceivedMessage<Order> message in received)
+                    {
+                        await _queue.DeleteAsync(message.ReceiptHandle).ConfigureAwait(false);
+                    }
+
+                    if (progress.Add(received.Count))
+                    {
+                        return;
+                    }
+                }
+            },
+            progress);
+    }
+
+    /// <summary>Broker in batches of 10: SendBatchAsync, ReceiveAsync of up to 10 (long poll) and DeleteBatchAsync.</summary>
+    /// <returns>A task that completes when every message has been deleted.</returns>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public Task Broker_SendReceiveDelete_Batch10()
+    {
+        var progress = new ConsumerProgress(Messages);
+        return RunAsync(
+            async () =>
+            {
+                SendBatchEntry<Order>[] batch = BatchEntries.Ids.Select(id => new SendBatchEntry<Order>(id, s_body)).ToArray();
+                for (int i = 0; i < Messages / Workers / BatchEntries.Size; i++)
+                {
+                    await _queue.SendBatchAsync(batch).ConfigureAwait(false);
+                }
+            },
+            async () =>
+            {
+                while (true)
+                {
+                    IReadOnlyList<ReceivedMessage<Order>> received;
+                    try
+                    {
+                        received = await _queue.ReceiveAsync(BatchEntries.Size, s_longPoll, cancellationToken: progress.Done).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+
+                    await _queue.DeleteBatchAsync(BatchEntries.ToDelete(received)).ConfigureAwait(false);
+                    if (progress.Add(received.Count))
+                    {
+                        return;
+                    }
+                }
+            },
+            progress);
+    }
+
+    private async Task RunAsync(Func<Task> produce, Func<Task> consume, ConsumerProgress? progress = null)
+    {
+        var tasks = new Task[2 * Workers];
+        for (int i = 0; i < Workers; i++)
+        {
+            tasks[i] = Task.Run(consume);
+            tasks[Workers + i] = Task.Run(produce);
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        progress?.Dispose();
+    }
+}
