@@ -200,7 +200,8 @@ internal sealed partial class InMemoryTopic<T>
 
             foreach (char c in subject)
             {
-                if (char.IsControl(c))
+                // U+2028 and U+2029 are line breaks without being control characters.
+                if (char.IsControl(c) || c is '\u2028' or '\u2029')
                 {
                     return new Problem(nameof(PublishOptions.Subject), "The subject must not contain line breaks or other control characters.");
                 }
