@@ -256,4 +256,42 @@ public sealed class PublishTests
         subscription.PendingCount.Should().Be(0);
         subscription.DeliveredCount.Should().Be(0);
     }
+
+    [Fact]
+    public async Task PublishAsync_QueueFullAndWaiting_ReturnsAtOnceAndDeliversWhenThereIsRoom()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+        IMessageQueue<string> queue = broker.CreateQueue<string>("q", o => o.Capacity = 1);
+        Subscription subscription = topic.Subscribe(queue);
+        await topic.PublishAsync("first");
+
+        Task<PublishResult> second = topic.PublishAsync("second").AsTask();
+
+        second.IsCompletedSuccessfully.Should().BeTrue("a full queue does not hold up the publisher; the subscription keeps the message");
+        subscription.PendingCount.Should().Be(1);
+        ReceivedMessage<string> first = await queue.ReceiveSingleAsync();
+        await queue.DeleteAsync(first.ReceiptHandle);
+        await Eventually.HoldsAsync(() => subscription.DeliveredCount == 2, "the waiting message enters the queue");
+        (await queue.ReceiveSingleAsync()).Body.Should().Be("second");
+    }
+
+    [Fact]
+    public async Task UnsubscribeAsync_SendWaitingForRoomInAFullQueue_IsAbandonedAndNeverArrives()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+        IMessageQueue<string> queue = broker.CreateQueue<string>("q", o => o.Capacity = 1);
+        Subscription subscription = topic.Subscribe(queue);
+        await topic.PublishAsync("first");
+        await topic.PublishAsync("waiting");
+
+        await topic.UnsubscribeAsync(subscription.Id).Bounded();
+        ReceivedMessage<string> first = await queue.ReceiveSingleAsync();
+        await queue.DeleteAsync(first.ReceiptHandle);
+
+        subscription.PendingCount.Should().Be(0);
+        subscription.DeliveredCount.Should().Be(1);
+        (await queue.CountsAsync()).Visible.Should().Be(0, "the unsubscribe cancelled the send that waited for room");
+    }
 }
