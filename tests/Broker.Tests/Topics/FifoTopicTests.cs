@@ -340,6 +340,87 @@ public sealed class FifoTopicTests
         order.Should().Equal("a1", "a2");
     }
 
+    [Fact]
+    public async Task Deliver_FifoTopicFailingDelegate_DeadLettersIntoTheFifoQueueInGroupOrder()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t.fifo", o => o.ContentBasedDeduplication = true);
+        IMessageQueue<FailedDelivery<string>> dlq = broker.CreateQueue<FailedDelivery<string>>("dlq.fifo");
+        Subscription subscription = topic.Subscribe(
+            (_, _) => throw new InvalidOperationException("no"),
+            o =>
+            {
+                o.DeadLetterQueueName = "dlq.fifo";
+                o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 0 };
+            });
+
+        await topic.PublishAsync("a1", Group("a"));
+        await topic.PublishAsync("a2", Group("a"));
+        await Eventually.HoldsAsync(() => subscription.DeadLetteredCount + subscription.DroppedCount == 2, "both messages failed");
+
+        subscription.DroppedCount.Should().Be(0);
+        IReadOnlyList<ReceivedMessage<FailedDelivery<string>>> failed = await dlq.ReceiveNowAsync(10);
+        failed.Select(m => m.Body.Message.Body).Should().Equal("a1", "a2");
+        failed.Should().OnlyContain(m => m.MessageGroupId == "a");
+    }
+
+    [Fact]
+    public async Task Deliver_TwoFifoSubscriptionsSharingADeadLetterQueue_BothDeadLettersArrive()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t.fifo", o => o.ContentBasedDeduplication = true);
+        IMessageQueue<FailedDelivery<string>> dlq = broker.CreateQueue<FailedDelivery<string>>("dlq.fifo");
+        Subscription[] subscriptions = Enumerable.Range(0, 2).Select(_ => topic.Subscribe(
+            (_, _) => throw new InvalidOperationException("no"),
+            o =>
+            {
+                o.DeadLetterQueueName = "dlq.fifo";
+                o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 0 };
+            })).ToArray();
+
+        await topic.PublishAsync("x", Group("g"));
+        await Eventually.HoldsAsync(() => subscriptions.All(s => s.DeadLetteredCount + s.DroppedCount == 1), "both subscriptions failed");
+
+        subscriptions.Should().OnlyContain(s => s.DeadLetteredCount == 1);
+        var dead = new List<string>();
+        while ((await dlq.ReceiveNowAsync(10)) is { Count: > 0 } batch)
+        {
+            foreach (ReceivedMessage<FailedDelivery<string>> message in batch)
+            {
+                dead.Add(message.Body.SubscriptionId);
+                await dlq.DeleteAsync(message.ReceiptHandle);
+            }
+        }
+
+        dead.Should().BeEquivalentTo(subscriptions.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Subscribe_StandardDeadLetterQueueOnFifoTopic_ThrowsAndAddsNothing()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t.fifo");
+        broker.CreateQueue<FailedDelivery<string>>("dlq");
+
+        Action subscribe = () => topic.Subscribe((_, _) => ValueTask.CompletedTask, o => o.DeadLetterQueueName = "dlq");
+
+        subscribe.Should().Throw<ArgumentException>().WithMessage("*FIFO*").Which.ParamName.Should().Be("configure");
+        topic.ListSubscriptions().Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Subscribe_FifoDeadLetterQueueOnStandardTopic_ThrowsAndAddsNothing()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+        broker.CreateQueue<FailedDelivery<string>>("dlq.fifo");
+
+        Action subscribe = () => topic.Subscribe((_, _) => ValueTask.CompletedTask, o => o.DeadLetterQueueName = "dlq.fifo");
+
+        subscribe.Should().Throw<ArgumentException>().WithMessage("*FIFO*").Which.ParamName.Should().Be("configure");
+        topic.ListSubscriptions().Should().BeEmpty();
+    }
+
     private static PublishOptions Group(string groupId, string? deduplicationId = null)
         => new() { MessageGroupId = groupId, DeduplicationId = deduplicationId };
 
