@@ -367,6 +367,59 @@ public sealed class DelegateDeliveryTests
         context.Posted.Should().Be(0);
     }
 
+    [Fact]
+    public async Task Deliver_DelegateCancelsItsOwnOperation_IsAFailedAttemptAndRetried()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+        int attempts = 0;
+        Subscription subscription = topic.Subscribe(
+            (_, _) => Interlocked.Increment(ref attempts) == 1
+                ? throw new TaskCanceledException("the delegate's own timeout")
+                : ValueTask.CompletedTask,
+            o => o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 1, NumNoDelayRetries = 1 });
+
+        await topic.PublishAsync("x");
+        await Eventually.HoldsAsync(() => subscription.DeliveredCount == 1, "the retry succeeds");
+
+        subscription.FailedAttemptCount.Should().Be(1, "only a cancellation by the unsubscribe is not a failure");
+        Volatile.Read(ref attempts).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Publish_DelegateBlockingItsThread_DoesNotBlockThePublisher()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
+        using var release = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        topic.Subscribe((_, cancellationToken) =>
+        {
+            entered.TrySetResult();
+            release.Wait(QueueTestExtensions.Timeout, cancellationToken); // Badly behaved user code: blocks the thread it was called on.
+            return ValueTask.CompletedTask;
+        });
+        topic.Subscribe(queue);
+
+        try
+        {
+            await topic.PublishAsync("m0");
+            await entered.Task.Bounded();
+            for (int i = 1; i < 5; i++)
+            {
+                Task<PublishResult> publish = topic.PublishAsync($"m{i}").AsTask();
+                publish.IsCompletedSuccessfully.Should().BeTrue("the blocked delegate runs on its own path");
+            }
+
+            (await queue.DrainAsync()).Should().HaveCount(5);
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
     /// <summary>Waits until the delivery has failed <paramref name="attemptsSoFar"/> times and scheduled its retry exactly
     /// <paramref name="delay"/> ahead, then moves the clock there and waits for the retry.</summary>
     private async Task AdvanceThroughRetryAsync(FailingEndpoint endpoint, int attemptsSoFar, TimeSpan delay)
