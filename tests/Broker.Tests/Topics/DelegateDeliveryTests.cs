@@ -28,7 +28,7 @@ public sealed class DelegateDeliveryTests
         await AdvanceThroughRetryAsync(endpoint, attemptsSoFar: 1, TimeSpan.FromSeconds(4));
         await AdvanceThroughRetryAsync(endpoint, attemptsSoFar: 2, TimeSpan.FromSeconds(6));
         await AdvanceThroughRetryAsync(endpoint, attemptsSoFar: 3, TimeSpan.FromSeconds(8));
-        FailedDelivery<string> failed = (await dlq.ReceiveAsync(1, TimeSpan.FromSeconds(20)).Bounded()).Single().Body;
+        FailedDelivery<string> failed = await dlq.NextDeadLetterAsync();
 
         endpoint.AttemptTimes.Select(t => t - start).Should().Equal(TimeSpan.Zero, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(18));
         failed.Attempts.Should().Be(4);
@@ -137,7 +137,7 @@ public sealed class DelegateDeliveryTests
 
         await topic.PublishAsync("x");
 
-        (await dlq.ReceiveAsync(1, TimeSpan.FromSeconds(20)).Bounded()).Single().Body.Attempts.Should().Be(1);
+        (await dlq.NextDeadLetterAsync()).Attempts.Should().Be(1);
         endpoint.Attempts.Should().Be(1);
     }
 
@@ -158,7 +158,7 @@ public sealed class DelegateDeliveryTests
 
         await topic.PublishAsync("x");
 
-        FailedDelivery<string> failed = (await dlq.ReceiveAsync(1, TimeSpan.FromSeconds(20)).Bounded()).Single().Body;
+        FailedDelivery<string> failed = await dlq.NextDeadLetterAsync();
         failed.Attempts.Should().Be(1);
         failed.Reason.Should().Be("gone for good");
         Volatile.Read(ref attempts).Should().Be(1);
@@ -196,9 +196,7 @@ public sealed class DelegateDeliveryTests
     {
         using var broker = new MessageBroker(_clock);
         ITopic<string> topic = broker.CreateTopic<string>("t");
-        Subscription subscription = topic.Subscribe(
-            (_, _) => throw new InvalidOperationException("no"),
-            o => o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 1, NumNoDelayRetries = 1 });
+        Subscription subscription = topic.SubscribeFailing(retries: 1);
 
         await topic.PublishAsync("x");
         await Eventually.HoldsAsync(() => subscription.DroppedCount == 1, "the message is dropped");
@@ -214,13 +212,7 @@ public sealed class DelegateDeliveryTests
         using var broker = new MessageBroker(_clock);
         ITopic<string> topic = broker.CreateTopic<string>("t");
         broker.CreateQueue<FailedDelivery<string>>("dlq");
-        Subscription subscription = topic.Subscribe(
-            (_, _) => throw new InvalidOperationException("no"),
-            o =>
-            {
-                o.DeadLetterQueueName = "dlq";
-                o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 0 };
-            });
+        Subscription subscription = topic.SubscribeFailing("dlq");
         broker.DeleteQueue("dlq");
 
         await topic.PublishAsync("x");

@@ -346,13 +346,7 @@ public sealed class FifoTopicTests
         using var broker = new MessageBroker(_clock);
         ITopic<string> topic = broker.CreateTopic<string>("t.fifo", o => o.ContentBasedDeduplication = true);
         IMessageQueue<FailedDelivery<string>> dlq = broker.CreateQueue<FailedDelivery<string>>("dlq.fifo");
-        Subscription subscription = topic.Subscribe(
-            (_, _) => throw new InvalidOperationException("no"),
-            o =>
-            {
-                o.DeadLetterQueueName = "dlq.fifo";
-                o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 0 };
-            });
+        Subscription subscription = topic.SubscribeFailing("dlq.fifo");
 
         await topic.PublishAsync("a1", Group("a"));
         await topic.PublishAsync("a2", Group("a"));
@@ -370,13 +364,7 @@ public sealed class FifoTopicTests
         using var broker = new MessageBroker(_clock);
         ITopic<string> topic = broker.CreateTopic<string>("t.fifo", o => o.ContentBasedDeduplication = true);
         IMessageQueue<FailedDelivery<string>> dlq = broker.CreateQueue<FailedDelivery<string>>("dlq.fifo");
-        Subscription[] subscriptions = Enumerable.Range(0, 2).Select(_ => topic.Subscribe(
-            (_, _) => throw new InvalidOperationException("no"),
-            o =>
-            {
-                o.DeadLetterQueueName = "dlq.fifo";
-                o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 0 };
-            })).ToArray();
+        Subscription[] subscriptions = [topic.SubscribeFailing("dlq.fifo"), topic.SubscribeFailing("dlq.fifo")];
 
         await topic.PublishAsync("x", Group("g"));
         await Eventually.HoldsAsync(() => subscriptions.All(s => s.DeadLetteredCount + s.DroppedCount == 1), "both subscriptions failed");

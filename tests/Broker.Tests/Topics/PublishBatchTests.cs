@@ -13,10 +13,8 @@ public sealed class PublishBatchTests
     [Fact]
     public async Task PublishBatchAsync_TenEntries_AllSucceedInOrderWithDistinctIds()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
         PublishBatchEntry<string>[] entries = Enumerable.Range(0, 10).Select(i => new PublishBatchEntry<string>($"e{i}", $"m{i}")).ToArray();
 
         BatchResult<PublishBatchResultEntry> result = await topic.PublishBatchAsync(entries);
@@ -51,10 +49,8 @@ public sealed class PublishBatchTests
     [Fact]
     public async Task PublishBatchAsync_InvalidEntries_FailAloneWhileTheOthersArePublished()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t", o => o.MaximumMessageSize = 1024);
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock, o => o.MaximumMessageSize = 1024);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
 
         BatchResult<PublishBatchResultEntry> result = await topic.PublishBatchAsync([
             new PublishBatchEntry<string>("ok1", "fine"),
@@ -74,10 +70,8 @@ public sealed class PublishBatchTests
     public async Task PublishBatchAsync_OneEntryOverTheLimit_ThrowsBatchRequestTooLongAndPublishesNothing()
     {
         // SNS limits each message and the batch's total to the same size, so one oversized entry makes the whole batch too long.
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t", o => o.MaximumMessageSize = 1024);
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock, o => o.MaximumMessageSize = 1024);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
 
         Func<Task> publish = async () => await topic.PublishBatchAsync([
             new PublishBatchEntry<string>("ok", "fine"),
@@ -102,10 +96,8 @@ public sealed class PublishBatchTests
     [Fact]
     public async Task PublishBatchAsync_ElevenEntries_ThrowsTooManyEntriesAndPublishesNothing()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
         PublishBatchEntry<string>[] entries = Enumerable.Range(0, 11).Select(i => new PublishBatchEntry<string>($"e{i}", "m")).ToArray();
 
         Func<Task> publish = async () => await topic.PublishBatchAsync(entries);
@@ -117,10 +109,8 @@ public sealed class PublishBatchTests
     [Fact]
     public async Task PublishBatchAsync_DuplicateIds_ThrowsAndPublishesNothing()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
 
         Func<Task> publish = async () => await topic.PublishBatchAsync([
             new PublishBatchEntry<string>("same", "a"),
@@ -153,10 +143,8 @@ public sealed class PublishBatchTests
     [InlineData("81-characters-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public async Task PublishBatchAsync_BadEntryId_ThrowsInvalidBatchEntryIdAndPublishesNothing(string id)
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
 
         Func<Task> publish = async () => await topic.PublishBatchAsync([new PublishBatchEntry<string>("fine", "a"), new PublishBatchEntry<string>(id, "b")]);
 
@@ -192,10 +180,8 @@ public sealed class PublishBatchTests
     [Fact]
     public async Task PublishBatchAsync_TotalExactlyAtTheLimit_IsAccepted()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
         // Four entries of 64 KiB: 262,144 bytes in all, the default limit.
         PublishBatchEntry<string>[] entries = Enumerable.Range(0, 4).Select(i => new PublishBatchEntry<string>($"e{i}", new string('x', 65_536))).ToArray();
 
@@ -208,10 +194,8 @@ public sealed class PublishBatchTests
     [Fact]
     public async Task PublishBatchAsync_TotalOneByteOverTheLimit_ThrowsBatchRequestTooLongAndPublishesNothing()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
         PublishBatchEntry<string>[] entries = Enumerable.Range(0, 4).Select(i => new PublishBatchEntry<string>($"e{i}", new string('x', 65_536))).ToArray();
         entries[3] = entries[3] with { Body = new string('x', 65_537) };
 
@@ -237,10 +221,8 @@ public sealed class PublishBatchTests
     [Fact]
     public async Task PublishBatchAsync_CancelledToken_PublishesNothing()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 

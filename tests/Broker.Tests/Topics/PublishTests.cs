@@ -26,10 +26,9 @@ public sealed class PublishTests
     [Fact]
     public async Task PublishAsync_QueueSubscriber_MessageIsInTheQueueWhenPublishReturns()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        Subscription subscription = topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
+        Subscription subscription = setup.Subscription;
 
         await topic.PublishAsync("latte");
 

@@ -23,6 +23,20 @@ internal static class TopicTestKit
 
     public static PublishOptions With(params (string Name, string Value)[] pairs) => new() { Attributes = Attributes(pairs) };
 
+    /// <summary>Subscribes a delegate that always throws, with <paramref name="retries"/> retries and no delay between them.</summary>
+    public static Subscription SubscribeFailing(this ITopic<string> topic, string? deadLetterQueueName = null, int retries = 0)
+        => topic.Subscribe(
+            (_, _) => throw new InvalidOperationException("no"),
+            o =>
+            {
+                o.DeadLetterQueueName = deadLetterQueueName;
+                o.DeliveryPolicy = new DeliveryPolicy { NumRetries = retries, NumNoDelayRetries = retries };
+            });
+
+    /// <summary>Waits, bounded in real time, for the next dead letter.</summary>
+    public static async Task<FailedDelivery<T>> NextDeadLetterAsync<T>(this IMessageQueue<FailedDelivery<T>> deadLetterQueue)
+        => (await deadLetterQueue.ReceiveAsync(1, TimeSpan.FromSeconds(20)).Bounded()).Single().Body;
+
     /// <summary>Receives everything visible now, deleting nothing.</summary>
     public static async Task<List<T>> DrainAsync<T>(this IMessageQueue<T> queue)
     {
@@ -41,6 +55,34 @@ internal static class TopicTestKit
             }
         }
     }
+}
+
+/// <summary>A broker whose string topic has one raw queue subscriber: the arrangement most publish tests share.</summary>
+internal sealed class TopicWithQueue : IDisposable
+{
+    public TopicWithQueue(TimeProvider clock, Action<TopicOptions>? configureTopic = null)
+    {
+        Broker = new MessageBroker(clock);
+        Topic = Broker.CreateTopic<string>("t", configureTopic);
+        Queue = Broker.CreateQueue<string>("q");
+        Subscription = Topic.Subscribe(Queue);
+    }
+
+    public MessageBroker Broker { get; }
+
+    public ITopic<string> Topic { get; }
+
+    public IMessageQueue<string> Queue { get; }
+
+    public Subscription Subscription { get; }
+
+    public void Deconstruct(out ITopic<string> topic, out IMessageQueue<string> queue)
+    {
+        topic = Topic;
+        queue = Queue;
+    }
+
+    public void Dispose() => Broker.Dispose();
 }
 
 /// <summary>A delegate subscriber that records every delivery and lets a test await a number of them.</summary>

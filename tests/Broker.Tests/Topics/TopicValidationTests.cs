@@ -194,10 +194,8 @@ public sealed class TopicValidationTests
     [Fact]
     public async Task PublishAsync_BodyOfExactlyTheDefaultLimit_IsAccepted()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
 
         await topic.PublishAsync(new string('x', 262_144));
 
@@ -207,10 +205,8 @@ public sealed class TopicValidationTests
     [Fact]
     public async Task PublishAsync_BodyOneByteOverTheDefaultLimit_ThrowsNamingTheBody()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
 
         Func<Task> publish = async () => await topic.PublishAsync(new string('x', 262_145));
 
@@ -312,10 +308,8 @@ public sealed class TopicValidationTests
     [Fact]
     public async Task PublishAsync_CancelledToken_ReturnsCancelledTaskAndDeliversNothing()
     {
-        using var broker = new MessageBroker(_clock);
-        ITopic<string> topic = broker.CreateTopic<string>("t");
-        IMessageQueue<string> queue = broker.CreateQueue<string>("q");
-        topic.Subscribe(queue);
+        using var setup = new TopicWithQueue(_clock);
+        (ITopic<string> topic, IMessageQueue<string> queue) = setup;
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
