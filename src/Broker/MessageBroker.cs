@@ -246,7 +246,7 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
     /// <exception cref="BrokerException">A topic of that name exists with other settings or another body type (<see cref="BrokerErrorCode.TopicNameExists"/>).</exception>
     public ITopic<T> CreateTopic<T>(string name, Action<TopicOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        TopicNames.ThrowIfInvalid(name, nameof(name));
         var options = new TopicOptions();
         configure?.Invoke(options);
         TopicOptionsValidator.ThrowIfInvalid(name, options, nameof(configure));
@@ -262,7 +262,7 @@ public sealed class MessageBroker : IDisposable, IAsyncDisposable
     /// <exception cref="BrokerException">A topic of that name exists with other settings or another body type (<see cref="BrokerErrorCode.TopicNameExists"/>).</exception>
     public ITopic<T> CreateTopic<T>(string name, TopicOptions options)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        TopicNames.ThrowIfInvalid(name, nameof(name));
         ArgumentNullException.ThrowIfNull(options);
         TopicOptionsValidator.ThrowIfInvalid(name, options, nameof(options));
         return CreateTopicCore<T>(name, options.Clone());

@@ -41,7 +41,8 @@ internal sealed partial class InMemoryTopic<T>
             problems[i] = entry.Body is null
                 ? new Problem(null, "The body is null.")
                 : Validate(entry.Body, entry.Attributes, entry.Subject, entry.MessageGroupId, entry.DeduplicationId, out prepared[i]);
-            total += prepared[i].Size;
+            // A refused entry still counts toward the batch's size, as in SNS, so one oversized entry makes the whole batch too long.
+            total += problems[i] is null ? prepared[i].Size : entry.Body is null ? 0 : MessageBodySize.Measure(entry.Body);
         }
 
         if (total > _options.MaximumMessageSize)
@@ -200,7 +201,8 @@ internal sealed partial class InMemoryTopic<T>
 
             foreach (char c in subject)
             {
-                if (char.IsControl(c))
+                // U+2028 and U+2029 are line breaks without being control characters.
+                if (char.IsControl(c) || c is '\u2028' or '\u2029')
                 {
                     return new Problem(nameof(PublishOptions.Subject), "The subject must not contain line breaks or other control characters.");
                 }

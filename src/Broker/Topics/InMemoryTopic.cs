@@ -157,6 +157,14 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
             }
         }
 
+        if (options.DeadLetterQueueName is { } deadLetterName && QueueNames.IsFifo(deadLetterName) != (_fifo is not null))
+        {
+            // As in SNS: a FIFO topic dead-letters into a FIFO queue (keeping each group's order), a standard topic into a standard one.
+            errors.Add(_fifo is not null
+                ? $"{nameof(SubscriptionOptions.DeadLetterQueueName)}: a subscription to the FIFO topic '{Name}' needs a FIFO dead-letter queue; '{deadLetterName}' is a standard queue."
+                : $"{nameof(SubscriptionOptions.DeadLetterQueueName)}: a subscription to the standard topic '{Name}' needs a standard dead-letter queue; '{deadLetterName}' is a FIFO queue.");
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid subscription options: " + string.Join(" ", errors), nameof(configure));

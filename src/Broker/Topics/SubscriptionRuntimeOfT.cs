@@ -25,6 +25,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     private readonly Channel<Delivery> _backlog;
     private readonly Task[] _workers;
     private readonly Lock _throttleGate = new();
+    private readonly string _deadLetterKey;
     private long _nextSlot;
     private int _queued;
 
@@ -44,6 +45,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         _inline = subscriber is IInlineSubscriber && options.DeliveryPolicy?.MaxReceivesPerSecond is null;
         _policy = options.DeliveryPolicy ?? new DeliveryPolicy();
         _deadLetterQueue = deadLetterQueue;
+        _deadLetterKey = Id[(Id.LastIndexOf(':') + 1)..]; // The id's unique part; topic names contain no ':' and may be too long for a FIFO id.
         _time = time;
         _backlog = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions
         {
@@ -275,7 +277,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         try
         {
             var failed = new FailedDelivery<T>(message, Id, Protocol, Endpoint, reason, attempts, _time.GetUtcNow());
-            await _deadLetterQueue.SendAsync(failed, options: null, cancellationToken).ConfigureAwait(false);
+            await _deadLetterQueue.SendAsync(failed, DeadLetterSendOptions(message), cancellationToken).ConfigureAwait(false);
             CountDeadLettered();
             BrokerLog.DeliveryDeadLettered(_logger, message.MessageId, Id, attempts, reason);
         }
@@ -285,6 +287,13 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
             BrokerLog.DeliveryDropped(_logger, message.MessageId, Id, attempts, $"{reason}; the dead-letter queue refused it: {e.Message}");
         }
     }
+
+    /// <summary>A FIFO topic's dead letters keep their group; the de-duplication id is the message's id and this subscription's,
+    /// so subscriptions sharing a dead-letter queue do not suppress each other's copies.</summary>
+    private SendOptions? DeadLetterSendOptions(TopicMessage<T> message)
+        => message.MessageGroupId is null
+            ? null
+            : new SendOptions { MessageGroupId = message.MessageGroupId, DeduplicationId = string.Concat(message.MessageId.ToString(), ":", _deadLetterKey) };
 
     private Task ThrottleAsync(CancellationToken cancellationToken)
     {

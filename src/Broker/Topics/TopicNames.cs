@@ -33,4 +33,13 @@ internal static class TopicNames
 
         return null;
     }
+
+    public static void ThrowIfInvalid(string? name, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(name, paramName);
+        if (Validate(name) is { } error)
+        {
+            throw new ArgumentException(error, paramName);
+        }
+    }
 }
