@@ -82,45 +82,70 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                 return;
             }
 
-            Task pending;
             try
             {
-                ValueTask attempt = _subscriber.DeliverAsync(message, Cancellation.Token);
-                if (attempt.IsCompletedSuccessfully)
+                if (DeliverInlineAsync(message) is Task pending)
                 {
-#pragma warning disable VSTHRD002 // The attempt has completed; this only observes it.
-                    attempt.GetAwaiter().GetResult();
-#pragma warning restore VSTHRD002
-                    CountDelivered();
-                    return;
+                    // Still inside the gate, so an unsubscribe waits until the unfinished attempt is in the backlog,
+                    // where it is awaited before the unsubscribe returns.
+                    Enqueue(new Delivery(message, pending));
                 }
-
-                pending = attempt.AsTask();
-            }
-            catch (Exception e)
-            {
-                pending = Task.FromException(e);
             }
             finally
             {
                 Exit();
             }
 
-            Enqueue(new Delivery(message, pending));
             return;
         }
 
         Enqueue(new Delivery(message, null));
     }
 
+    /// <summary>Delivers on the publisher's thread; returns null when that finished the delivery, or the unfinished attempt.</summary>
+    private Task? DeliverInlineAsync(TopicMessage<T> message)
+    {
+        try
+        {
+            ValueTask attempt = _subscriber.DeliverAsync(message, Cancellation.Token);
+            if (!attempt.IsCompletedSuccessfully)
+            {
+                return attempt.AsTask();
+            }
+
+#pragma warning disable VSTHRD002, VSTHRD103 // The attempt has completed; this only observes it (and releases its source).
+            attempt.GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002, VSTHRD103
+            CountDelivered();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+    }
+
     public override async Task RemoveAsync()
     {
-        Task drained = MarkRemovedAsync();
+        // Every delivery inside the gate, inline attempts on publishers' threads included, has left it before the backlog
+        // is closed, so nothing started before the unsubscribe can be enqueued after it.
+        await MarkRemovedAsync().ConfigureAwait(false);
         _backlog.Writer.TryComplete();
         await Task.WhenAll(_workers).ConfigureAwait(false);
-        await drained.ConfigureAwait(false);
-        while (_backlog.Reader.TryRead(out _))
+        while (_backlog.Reader.TryRead(out Delivery abandoned))
         {
+            if (abandoned.FirstAttempt is { } attempt)
+            {
+                // An inline attempt can still be finishing (a send granted room as the unsubscribe cancelled it); wait
+                // for it, so that nothing reaches the endpoint after the unsubscribe returns.
+                await attempt.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (attempt.IsCompletedSuccessfully)
+                {
+                    CountDelivered();
+                    continue;
+                }
+            }
+
             CountAbandoned();
         }
     }

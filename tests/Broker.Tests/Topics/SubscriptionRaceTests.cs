@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Broker.Messages;
 using Broker.Queues;
 using Broker.Topics;
 using Broker.Tests.Support;
@@ -113,6 +114,40 @@ public sealed class SubscriptionRaceTests
         probes.Should().OnlyContain(p => Volatile.Read(ref p.Probe.Count) == p.CountAtReturn);
         probes.Should().OnlyContain(p => p.Subscription.PendingCount == 0 && p.Subscription.IsRemoved);
         topic.ListSubscriptions().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task UnsubscribeAsync_RacingRoomFreedInAFullQueue_NothingArrivesAfterItReturns()
+    {
+        using var broker = new MessageBroker(_clock);
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+        var hidden = TimeSpan.FromHours(1);
+
+        for (int round = 0; round < 300; round++)
+        {
+            IMessageQueue<string> queue = broker.CreateQueue<string>($"full-{round}", o => { o.Capacity = 1; o.FullMode = QueueFullMode.Wait; });
+            await queue.SendAsync("filler");
+            ReceiptHandle filler = (await queue.ReceiveAsync(visibilityTimeout: hidden)).Single().ReceiptHandle; // in flight, still filling the queue
+            Subscription subscription = topic.Subscribe(queue);
+            await topic.PublishAsync("published"); // accepted; its send waits for room
+
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task freeRoom = Task.Run(async () => { await gate.Task; await queue.DeleteAsync(filler); });
+            Task<int> unsubscribe = Task.Run(async () =>
+            {
+                await gate.Task;
+                await topic.UnsubscribeAsync(subscription.Id);
+                return (await queue.ReceiveAsync(maxMessages: 10, visibilityTimeout: hidden)).Count;
+            });
+
+            gate.SetResult();
+            int presentAtReturn = await unsubscribe.Bounded();
+            await freeRoom.Bounded();
+
+            presentAtReturn.Should().BeLessThanOrEqualTo(1);
+            (await queue.ReceiveAsync(maxMessages: 10)).Should().BeEmpty("round {0}: nothing reaches the queue after the unsubscribe returned", round);
+            broker.DeleteQueue(queue.Name);
+        }
     }
 
     [Fact]
