@@ -39,7 +39,8 @@ public sealed class BrokerBuilder
     /// for example <c>"Broker": { "Queues": { "orders": { "VisibilityTimeout": "00:00:30" } } }</c>.</summary>
     /// <param name="section">The configuration section, such as <c>builder.Configuration.GetSection("Broker")</c>.</param>
     /// <returns>This builder.</returns>
-    /// <remarks>Values from configuration are applied after the code's <c>configure</c> delegates, so configuration overrides code.</remarks>
+    /// <remarks>Values from configuration are applied after the code's <c>configure</c> delegates, so configuration overrides code.
+    /// A key that names no option (a misspelling) stops the host's start with an <see cref="InvalidOperationException"/> naming it.</remarks>
     public BrokerBuilder BindConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
