@@ -1,4 +1,4 @@
-using Broker.Hosting.Consumers;
+using Broker.Hosting.DependencyInjection;
 using Broker.Queues;
 using Broker.Topics;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,22 +56,18 @@ public sealed class ConfigurationBindingTests
     public async Task StartAsync_MisspeltQueueKey_FailsNamingTheKey()
     {
         var settings = new Dictionary<string, string?> { ["Broker:Queues:orders:VisibilityTimout"] = "00:00:30" };
-        using IHost host = TestHost.Build(b => b.AddQueue<string>("orders"), settings: settings);
+        InvalidOperationException failure = await StartFailureAsync<InvalidOperationException>(b => b.AddQueue<string>("orders"), settings);
 
-        Func<Task> start = () => host.StartAsync();
-
-        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("VisibilityTimout");
+        failure.Message.Should().Contain("VisibilityTimout");
     }
 
     [Fact]
     public async Task StartAsync_UnparsableValue_FailsNamingThePath()
     {
         var settings = new Dictionary<string, string?> { ["Broker:Queues:orders:VisibilityTimeout"] = "thirty seconds" };
-        using IHost host = TestHost.Build(b => b.AddQueue<string>("orders"), settings: settings);
+        InvalidOperationException failure = await StartFailureAsync<InvalidOperationException>(b => b.AddQueue<string>("orders"), settings);
 
-        Func<Task> start = () => host.StartAsync();
-
-        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("Broker:Queues:orders:VisibilityTimeout");
+        failure.Message.Should().Contain("Broker:Queues:orders:VisibilityTimeout");
     }
 
     [Fact]
@@ -82,11 +78,9 @@ public sealed class ConfigurationBindingTests
             ["Broker:Queues:orders:RedrivePolicy:DeadLetterQueueName"] = "orders",
             ["Broker:Queues:orders:RedrivePolicy:MaxReceiveCount"] = "0",
         };
-        using IHost host = TestHost.Build(b => b.AddQueue<string>("orders"), settings: settings);
+        OptionsValidationException failure = await StartFailureAsync<OptionsValidationException>(b => b.AddQueue<string>("orders"), settings);
 
-        Func<Task> start = () => host.StartAsync();
-
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().HaveCount(2)
+        failure.Failures.Should().HaveCount(2)
             .And.Contain(f => f.StartsWith("Queue 'orders': RedrivePolicy.DeadLetterQueueName", StringComparison.Ordinal))
             .And.Contain(f => f.StartsWith("Queue 'orders': RedrivePolicy.MaxReceiveCount is 0", StringComparison.Ordinal));
     }
@@ -95,29 +89,19 @@ public sealed class ConfigurationBindingTests
     public async Task StartAsync_InvalidTopicConfiguration_FailsNamingTheTopicAndOption()
     {
         var settings = new Dictionary<string, string?> { ["Broker:Topics:ready:MaximumMessageSize"] = "0" };
-        using IHost host = TestHost.Build(b => b.AddTopic<string>("ready"), settings: settings);
+        OptionsValidationException failure = await StartFailureAsync<OptionsValidationException>(b => b.AddTopic<string>("ready"), settings);
 
-        Func<Task> start = () => host.StartAsync();
-
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should()
+        failure.Failures.Should()
             .ContainSingle().Which.Should().StartWith("Topic 'ready': MaximumMessageSize is 0");
     }
 
-    [Fact]
-    public void AddConsumer_SeveralInvalidOptions_ListsEveryOne()
+    private static async Task<TException> StartFailureAsync<TException>(Action<BrokerBuilder> configure, Dictionary<string, string?> settings)
+        where TException : Exception
     {
-        var services = new ServiceCollection();
+        using IHost host = TestHost.Build(configure, settings: settings);
 
-        Action add = () => services.AddBroker(b => b.AddConsumer<NoopHandler, string>("orders", c => { c.MaxMessages = 11; c.WaitTime = TimeSpan.FromSeconds(21); c.MaxRetryDelay = TimeSpan.Zero; }));
+        Func<Task> start = () => host.StartAsync();
 
-        add.Should().Throw<ArgumentException>()
-            .WithMessage("*MaxMessages is 11*between 1 and 10*")
-            .WithMessage("*WaitTime is 00:00:21*")
-            .WithMessage("*MaxRetryDelay is 00:00:00*");
-    }
-
-    private sealed class NoopHandler : IMessageHandler<string>
-    {
-        public ValueTask HandleAsync(Messages.ReceivedMessage<string> message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        return (await start.Should().ThrowAsync<TException>()).Which;
     }
 }
