@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Broker.Diagnostics;
 using Broker.Messages;
@@ -13,8 +14,8 @@ namespace Broker.Hosting.Consumers;
 /// A handler that returns gets its message deleted; one that throws gets it hidden for a back-off that doubles with each
 /// receive, until the queue's redrive policy dead-letters it. While a handler runs, a heartbeat extends the message's
 /// visibility so no other consumer gets it. On shutdown the workers stop receiving; running handlers get the host's shutdown
-/// time to finish, then are cancelled; every message they did not finish, and every received message not started yet, is
-/// made visible again at once.
+/// time to finish; then they are cancelled and every message they did not finish, and every received message not started yet, is
+/// made visible again at once, without waiting for handlers that ignore the cancellation.
 /// </remarks>
 internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyncDisposable
     where THandler : class, IMessageHandler<T>
@@ -26,9 +27,11 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
     private readonly ConsumerOptions _options;
     private readonly CancellationTokenSource _stopReceiving = new();
     private readonly CancellationTokenSource _abortHandlers = new();
+    private readonly ConcurrentDictionary<long, (ReceiptHandle Handle, MessageId Id)> _unsettled = new();
     private IMessageQueue<T>? _queue;
     private Task[] _workers = [];
     private TimeSpan _visibility;
+    private long _nextKey;
 
     public QueueConsumer(MessageBroker broker, IServiceScopeFactory scopes, ILogger<QueueConsumer<THandler, T>> logger, string queueName, ConsumerOptions options)
     {
@@ -65,7 +68,13 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
         {
             LogShutdownTimeout(_logger, _queueName);
             await _abortHandlers.CancelAsync().ConfigureAwait(false);
-            await all.ConfigureAwait(false);
+
+            // The shutdown time is spent: release every unfinished message now instead of waiting for handlers to honour
+            // the cancellation, so a handler that ignores its token cannot hold a message (or the host) past the timeout.
+            foreach (long key in _unsettled.Keys)
+            {
+                await ReleaseAsync(key).ConfigureAwait(false);
+            }
         }
 
         LogStopped(_logger, _queueName);
@@ -73,14 +82,22 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
 
     public ValueTask DisposeAsync()
     {
-        _stopReceiving.Dispose();
-        _abortHandlers.Dispose();
+        // A handler that ignored cancellation may still run after the host stopped and read these tokens.
+        if (Array.TrueForAll(_workers, static w => w.IsCompleted))
+        {
+            _stopReceiving.Dispose();
+            _abortHandlers.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 
     private async Task RunWorkerAsync()
     {
         await Task.Yield();
+
+        // Workers outlive whatever span was current when the host started; receive spans must not become its children.
+        Activity.Current = null;
         IMessageQueue<T> queue = _queue!;
         CancellationToken stopping = _stopReceiving.Token;
         while (!stopping.IsCancellationRequested)
@@ -94,20 +111,48 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
             {
                 return;
             }
-            catch (BrokerException e) when (e.ErrorCode == BrokerErrorCode.QueueDoesNotExist)
+            catch (BrokerException e) when (e.ErrorCode is BrokerErrorCode.QueueDoesNotExist or BrokerErrorCode.BrokerDisposed)
             {
                 LogQueueGone(_logger, _queueName);
                 return;
             }
 
-            if (batch.Count > 0)
+            if (batch.Count == 0)
             {
-                await HandleBatchAsync(queue, batch).ConfigureAwait(false);
+                continue;
+            }
+
+            long[] keys = Track(batch);
+            try
+            {
+                await HandleBatchAsync(queue, batch, keys).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Only the batch scope's disposal can get here; the worker must keep consuming, and whatever the batch left
+                // unsettled becomes visible again rather than waiting out its timeout.
+                LogWorkerError(_logger, e, _queueName);
+                foreach (long key in keys)
+                {
+                    await ReleaseAsync(key).ConfigureAwait(false);
+                }
             }
         }
     }
 
-    private async Task HandleBatchAsync(IMessageQueue<T> queue, IReadOnlyList<ReceivedMessage<T>> batch)
+    private long[] Track(IReadOnlyList<ReceivedMessage<T>> batch)
+    {
+        long[] keys = new long[batch.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Interlocked.Increment(ref _nextKey);
+            _unsettled[keys[i]] = (batch[i].ReceiptHandle, batch[i].MessageId);
+        }
+
+        return keys;
+    }
+
+    private async Task HandleBatchAsync(IMessageQueue<T> queue, IReadOnlyList<ReceivedMessage<T>> batch, long[] keys)
     {
         AsyncServiceScope? batchScope = _options.ScopePerBatch ? _scopes.CreateAsyncScope() : null;
         try
@@ -119,7 +164,7 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
                     // Shutting down: what was received but not started goes back at once rather than after its timeout.
                     for (int j = i; j < batch.Count; j++)
                     {
-                        await ReleaseAsync(queue, batch[j]).ConfigureAwait(false);
+                        await ReleaseAsync(keys[j]).ConfigureAwait(false);
                     }
 
                     return;
@@ -127,14 +172,14 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
 
                 if (batchScope is { } scope)
                 {
-                    await HandleAsync(queue, batch[i], scope.ServiceProvider.GetRequiredService<THandler>()).ConfigureAwait(false);
+                    await HandleAsync(queue, batch[i], keys[i], scope.ServiceProvider).ConfigureAwait(false);
                 }
                 else
                 {
                     AsyncServiceScope messageScope = _scopes.CreateAsyncScope();
                     await using (messageScope.ConfigureAwait(false))
                     {
-                        await HandleAsync(queue, batch[i], messageScope.ServiceProvider.GetRequiredService<THandler>()).ConfigureAwait(false);
+                        await HandleAsync(queue, batch[i], keys[i], messageScope.ServiceProvider).ConfigureAwait(false);
                     }
                 }
             }
@@ -148,14 +193,14 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
         }
     }
 
-    private async Task HandleAsync(IMessageQueue<T> queue, ReceivedMessage<T> message, THandler handler)
+    private async Task HandleAsync(IMessageQueue<T> queue, ReceivedMessage<T> message, long key, IServiceProvider services)
     {
         using Activity? activity = BrokerDiagnostics.StartActivity("process", _queueName, ActivityKind.Consumer, message.TraceParent);
         long started = _broker.TimeProvider.GetTimestamp();
         string? error = null;
         try
         {
-            error = await HandleCoreAsync(queue, message, handler).ConfigureAwait(false);
+            error = await HandleCoreAsync(queue, message, key, services).ConfigureAwait(false);
         }
         finally
         {
@@ -183,23 +228,21 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
     }
 
     /// <returns>The error type when the handler failed or was cancelled; <see langword="null"/> on success.</returns>
-    private async Task<string?> HandleCoreAsync(IMessageQueue<T> queue, ReceivedMessage<T> message, THandler handler)
+    private async Task<string?> HandleCoreAsync(IMessageQueue<T> queue, ReceivedMessage<T> message, long key, IServiceProvider services)
     {
         using var heartbeatStop = new CancellationTokenSource();
         Task heartbeat = RunHeartbeatAsync(queue, message.ReceiptHandle, heartbeatStop.Token);
         try
         {
+            // Resolved inside the try: a handler that cannot be constructed is a failed attempt, not a dead worker.
+            THandler handler = services.GetRequiredService<THandler>();
             await handler.HandleAsync(message, _abortHandlers.Token).ConfigureAwait(false);
-            await heartbeatStop.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
-            await queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None).ConfigureAwait(false);
-            return null;
         }
         catch (OperationCanceledException e) when (_abortHandlers.IsCancellationRequested)
         {
             await heartbeatStop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
-            await ReleaseAsync(queue, message).ConfigureAwait(false);
+            await ReleaseAsync(key).ConfigureAwait(false);
             return e.GetType().FullName;
         }
         catch (Exception e)
@@ -208,9 +251,29 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
             await heartbeat.ConfigureAwait(false);
             TimeSpan delay = RetryDelay(message.ReceiveCount);
             LogHandlerFailed(_logger, e, _queueName, message.MessageId, message.ReceiveCount, delay);
-            await TryChangeVisibilityAsync(queue, message.ReceiptHandle, delay).ConfigureAwait(false);
+            if (_unsettled.TryRemove(key, out (ReceiptHandle Handle, MessageId Id) unsettled))
+            {
+                await TryChangeVisibilityAsync(queue, unsettled.Handle, delay).ConfigureAwait(false);
+            }
+
             return e.GetType().FullName;
         }
+
+        await heartbeatStop.CancelAsync().ConfigureAwait(false);
+        await heartbeat.ConfigureAwait(false);
+
+        // Deleted even if shutdown already released it: the work is done, and a delete that still succeeds saves a duplicate.
+        _unsettled.TryRemove(key, out _);
+        try
+        {
+            await queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BrokerException e)
+        {
+            LogDeleteFailed(_logger, _queueName, message.MessageId, e.Message);
+        }
+
+        return null;
     }
 
     private TimeSpan RetryDelay(int receiveCount)
@@ -244,10 +307,14 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
         }
     }
 
-    private async Task ReleaseAsync(IMessageQueue<T> queue, ReceivedMessage<T> message)
+    /// <summary>Makes an unsettled message visible again at once; does nothing if someone else settled or released it first.</summary>
+    private async Task ReleaseAsync(long key)
     {
-        LogReleased(_logger, _queueName, message.MessageId);
-        await TryChangeVisibilityAsync(queue, message.ReceiptHandle, TimeSpan.Zero).ConfigureAwait(false);
+        if (_unsettled.TryRemove(key, out (ReceiptHandle Handle, MessageId Id) unsettled))
+        {
+            LogReleased(_logger, _queueName, unsettled.Id);
+            await TryChangeVisibilityAsync(_queue!, unsettled.Handle, TimeSpan.Zero).ConfigureAwait(false);
+        }
     }
 
     /// <returns><see langword="false"/> when the message is no longer in flight under this handle, or the 12-hour cap is reached.</returns>
@@ -285,4 +352,10 @@ internal sealed partial class QueueConsumer<THandler, T> : IHostedService, IAsyn
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Queue '{Queue}' was deleted; its consumer stops")]
     private static partial void LogQueueGone(ILogger logger, string queue);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Consumer of queue '{Queue}' failed outside a handler; the batch's unsettled messages are released")]
+    private static partial void LogWorkerError(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Message {MessageId} of queue '{Queue}' was handled but could not be deleted ({Reason}); it will be delivered again")]
+    private static partial void LogDeleteFailed(ILogger logger, string queue, MessageId messageId, string reason);
 }

@@ -40,14 +40,18 @@ public sealed class BrokerBuilder
     /// for example <c>"Broker": { "Queues": { "orders": { "VisibilityTimeout": "00:00:30" } } }</c>.</summary>
     /// <param name="section">The configuration section, such as <c>builder.Configuration.GetSection("Broker")</c>.</param>
     /// <returns>This builder.</returns>
-    /// <remarks>Values from configuration are applied after the code's <c>configure</c> delegates, so configuration overrides code.</remarks>
+    /// <remarks>Values from configuration are applied after the code's <c>configure</c> delegates, so configuration overrides code.
+    /// A key that names no option (a misspelling) stops the host's start with an <see cref="InvalidOperationException"/> naming it.</remarks>
     public BrokerBuilder BindConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Services.AddSingleton<IPostConfigureOptions<QueueOptions>>(new ConfigurationBinding<QueueOptions>(section.GetSection("Queues"), static (named, options) => named.Bind(options)));
-        Services.AddSingleton<IPostConfigureOptions<TopicOptions>>(new ConfigurationBinding<TopicOptions>(section.GetSection("Topics"), static (named, options) => named.Bind(options)));
+        // A misspelt key would otherwise be ignored and leave a default in force; failing names the key and the path.
+        Services.AddSingleton<IPostConfigureOptions<QueueOptions>>(new ConfigurationBinding<QueueOptions>(section.GetSection("Queues"), static (named, options) => named.Bind(options, RefuseUnknownKeys)));
+        Services.AddSingleton<IPostConfigureOptions<TopicOptions>>(new ConfigurationBinding<TopicOptions>(section.GetSection("Topics"), static (named, options) => named.Bind(options, RefuseUnknownKeys)));
         return this;
     }
+
+    private static void RefuseUnknownKeys(BinderOptions binder) => binder.ErrorOnUnknownConfiguration = true;
 
     /// <summary>Declares a queue.</summary>
     /// <typeparam name="T">The body type.</typeparam>

@@ -14,6 +14,8 @@ public static class BrokerHealthChecksBuilderExtensions
     /// <param name="failureStatus">The status for an unhealthy queue; <see langword="null"/> for <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags for filtering checks.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">A threshold is below its minimum (1 message, or a positive age), or a degraded threshold
+    /// exceeds its unhealthy one; the message lists every problem.</exception>
     public static IHealthChecksBuilder AddBrokerQueue(
         this IHealthChecksBuilder builder,
         string queueName,
@@ -25,6 +27,7 @@ public static class BrokerHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(queueName);
         var options = new QueueHealthOptions();
         configure?.Invoke(options);
+        QueueHealthOptionsValidator.ThrowIfInvalid(options, nameof(configure));
         return builder.Add(new HealthCheckRegistration(
             $"broker-queue-{queueName}",
             sp => new QueueHealthCheck(sp.GetRequiredService<MessageBroker>(), queueName, options),

@@ -34,7 +34,7 @@ internal sealed class QueueHealthCheck(MessageBroker broker, string queueName, Q
         var problems = new List<string>();
         HealthStatus status = HealthStatus.Healthy;
         status = Check(status, problems, "depth", depth, options.DegradedDepth, options.UnhealthyDepth);
-        status = Check(status, problems, "oldest message age (s)", (long)attributes.ApproximateAgeOfOldestMessage.TotalSeconds, (long?)options.DegradedOldestMessageAge?.TotalSeconds, (long?)options.UnhealthyOldestMessageAge?.TotalSeconds);
+        status = Check(status, problems, "oldest message age", attributes.ApproximateAgeOfOldestMessage, options.DegradedOldestMessageAge, options.UnhealthyOldestMessageAge);
         status = Check(status, problems, "dead-lettered", deadLettered, options.DegradedDeadLetterCount, options.UnhealthyDeadLetterCount);
         if (status == HealthStatus.Unhealthy)
         {
@@ -58,15 +58,18 @@ internal sealed class QueueHealthCheck(MessageBroker broker, string queueName, Q
         return null;
     }
 
-    private static HealthStatus Check(HealthStatus status, List<string> problems, string what, long value, long? degraded, long? unhealthy)
+    // Generic so ages compare as TimeSpans: truncating them to whole seconds made a sub-second threshold zero, which even an
+    // empty queue reaches.
+    private static HealthStatus Check<TValue>(HealthStatus status, List<string> problems, string what, TValue value, TValue? degraded, TValue? unhealthy)
+        where TValue : struct, IComparable<TValue>
     {
-        if (unhealthy is { } u && value >= u)
+        if (unhealthy is { } u && value.CompareTo(u) >= 0)
         {
             problems.Add($"{what} {value} reaches the unhealthy threshold {u}");
             return HealthStatus.Unhealthy;
         }
 
-        if (degraded is { } d && value >= d)
+        if (degraded is { } d && value.CompareTo(d) >= 0)
         {
             problems.Add($"{what} {value} reaches the degraded threshold {d}");
             return status == HealthStatus.Unhealthy ? status : HealthStatus.Degraded;

@@ -1,6 +1,8 @@
 namespace Broker.Hosting.HealthChecks;
 
 /// <summary>Thresholds of a queue health check; a check reports the worst state any threshold reaches. Unset thresholds are not checked.</summary>
+/// <remarks>Counts must be at least 1 and ages positive, and a degraded threshold must not exceed its unhealthy one;
+/// <c>AddBrokerQueue</c> rejects other values.</remarks>
 public sealed class QueueHealthOptions
 {
     /// <summary>Gets or sets the number of waiting messages (visible and delayed) from which the queue is degraded.</summary>

@@ -104,6 +104,19 @@ public sealed class AddBrokerTests
         add.Should().Throw<ArgumentException>().WithMessage("*Concurrency*").And.ParamName.Should().Be("configure");
     }
 
+    [Fact]
+    public void AddConsumer_SeveralInvalidOptions_ListsEveryOne()
+    {
+        var services = new ServiceCollection();
+
+        Action add = () => services.AddBroker(b => b.AddConsumer<NoopHandler, string>("orders", c => { c.MaxMessages = 11; c.WaitTime = TimeSpan.FromSeconds(21); c.MaxRetryDelay = TimeSpan.Zero; }));
+
+        add.Should().Throw<ArgumentException>()
+            .WithMessage("*MaxMessages is 11*between 1 and 10*")
+            .WithMessage("*WaitTime is 00:00:21*")
+            .WithMessage("*MaxRetryDelay is 00:00:00*");
+    }
+
     private sealed class NoopHandler : Broker.Hosting.Consumers.IMessageHandler<string>
     {
         public ValueTask HandleAsync(Messages.ReceivedMessage<string> message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
