@@ -36,8 +36,9 @@ public sealed class BrokerBuilder
         return this;
     }
 
-    /// <summary>Binds queue and topic options from configuration: <c>Queues:{name}</c> and <c>Topics:{name}</c> under the section,
-    /// for example <c>"Broker": { "Queues": { "orders": { "VisibilityTimeout": "00:00:30" } } }</c>.</summary>
+    /// <summary>Binds queue, topic and consumer options from configuration: <c>Queues:{name}</c>, <c>Topics:{name}</c> and
+    /// <c>Consumers:{queue name}</c> under the section, for example
+    /// <c>"Broker": { "Queues": { "orders": { "VisibilityTimeout": "00:00:30" } }, "Consumers": { "orders": { "Concurrency": 4 } } }</c>.</summary>
     /// <param name="section">The configuration section, such as <c>builder.Configuration.GetSection("Broker")</c>.</param>
     /// <returns>This builder.</returns>
     /// <remarks>Values from configuration are applied after the code's <c>configure</c> delegates, so configuration overrides code.
@@ -48,6 +49,7 @@ public sealed class BrokerBuilder
         // A misspelt key would otherwise be ignored and leave a default in force; failing names the key and the path.
         Services.AddSingleton<IPostConfigureOptions<QueueOptions>>(new ConfigurationBinding<QueueOptions>(section.GetSection("Queues"), static (named, options) => named.Bind(options, RefuseUnknownKeys)));
         Services.AddSingleton<IPostConfigureOptions<TopicOptions>>(new ConfigurationBinding<TopicOptions>(section.GetSection("Topics"), static (named, options) => named.Bind(options, RefuseUnknownKeys)));
+        Services.AddSingleton<IPostConfigureOptions<ConsumerOptions>>(new ConfigurationBinding<ConsumerOptions>(section.GetSection("Consumers"), static (named, options) => named.Bind(options, RefuseUnknownKeys)));
         return this;
     }
 
@@ -104,8 +106,11 @@ public sealed class BrokerBuilder
     /// <typeparam name="THandler">The handler; registered as scoped if it is not registered yet.</typeparam>
     /// <typeparam name="TMessage">The queue's body type.</typeparam>
     /// <param name="queueName">The queue to consume; declare it with <see cref="AddQueue{T}"/>.</param>
-    /// <param name="configure">Sets concurrency, batch size, retry back-off and heartbeat.</param>
+    /// <param name="configure">Sets concurrency, batch size, retry back-off and heartbeat; configuration bound with
+    /// <see cref="BindConfiguration"/> (<c>Consumers:{queueName}</c>) applies after it, to every consumer of that queue.</param>
     /// <returns>This builder.</returns>
+    /// <remarks>Options set in code are checked here; with configuration applied they are checked again when the host starts,
+    /// which then fails with an <see cref="OptionsValidationException"/> listing every problem.</remarks>
     public BrokerBuilder AddConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TMessage>(string queueName, Action<ConsumerOptions>? configure = null)
         where THandler : class, IMessageHandler<TMessage>
     {
@@ -114,7 +119,24 @@ public sealed class BrokerBuilder
         configure?.Invoke(options);
         ConsumerOptionsValidator.ThrowIfInvalid(options, nameof(configure));
         Services.TryAddScoped<THandler>();
-        Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueConsumer<THandler, TMessage>>(sp, queueName, options));
+        Services.AddSingleton<IHostedService>(sp =>
+        {
+            // A fresh copy per container, so configuration never changes the options another container was built with.
+            var configured = new ConsumerOptions();
+            configure?.Invoke(configured);
+            foreach (IPostConfigureOptions<ConsumerOptions> binding in sp.GetServices<IPostConfigureOptions<ConsumerOptions>>())
+            {
+                binding.PostConfigure(queueName, configured);
+            }
+
+            IReadOnlyList<string> errors = ConsumerOptionsValidator.Validate(configured);
+            if (errors.Count > 0)
+            {
+                throw new OptionsValidationException(queueName, typeof(ConsumerOptions), errors.Select(e => $"Consumer of '{queueName}': {e}"));
+            }
+
+            return ActivatorUtilities.CreateInstance<QueueConsumer<THandler, TMessage>>(sp, queueName, configured);
+        });
         return this;
     }
 }

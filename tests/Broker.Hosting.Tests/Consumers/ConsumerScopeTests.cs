@@ -4,6 +4,7 @@ using Broker.Messages;
 using Broker.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Broker.Hosting.Tests.Consumers;
 
@@ -53,9 +54,58 @@ public sealed class ConsumerScopeTests
         journal.Handled.GroupBy(h => h.Scope).Select(g => g.Count()).Should().BeEquivalentTo([10, 10, 5]);
     }
 
-    private static IHost BuildHost(ScopeJournal journal, string queue, Action<ConsumerOptions> configure)
+    [Fact]
+    public async Task Consumer_OptionsInConfiguration_OverrideTheCodesOptions()
+    {
+        var journal = new ScopeJournal();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Broker:Consumers:scope-configured:MaxMessages"] = "3",
+            ["Broker:Consumers:scope-configured:ScopePerBatch"] = "true",
+        };
+        using IHost host = BuildHost(journal, "scope-configured", c => c.MaxMessages = 10, settings);
+        await SendAsync(host, "scope-configured", 7);
+
+        await host.StartAsync();
+        await TestHost.WaitUntilAsync(() => journal.Handled.Count == 7 && journal.Disposed == 3, "every message is handled and every batch scope disposed");
+        await host.StopAsync();
+
+        journal.Handled.GroupBy(h => h.Scope).Select(g => g.Count()).Should().BeEquivalentTo([3, 3, 1], "configuration's batch size of 3 replaces the code's 10");
+    }
+
+    [Fact]
+    public async Task StartAsync_InvalidConsumerConfiguration_FailsListingEveryProblem()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Broker:Consumers:scope-invalid:Concurrency"] = "0",
+            ["Broker:Consumers:scope-invalid:MaxMessages"] = "11",
+        };
+        using IHost host = BuildHost(new ScopeJournal(), "scope-invalid", c => c.MaxMessages = 2, settings);
+
+        Func<Task> start = () => host.StartAsync();
+
+        OptionsValidationException failure = (await start.Should().ThrowAsync<OptionsValidationException>()).Which;
+        failure.Failures.Should().HaveCount(2)
+            .And.Contain(f => f.StartsWith("Consumer of 'scope-invalid': Concurrency is 0", StringComparison.Ordinal))
+            .And.Contain(f => f.StartsWith("Consumer of 'scope-invalid': MaxMessages is 11", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartAsync_MisspeltConsumerKey_FailsNamingTheKey()
+    {
+        var settings = new Dictionary<string, string?> { ["Broker:Consumers:scope-misspelt:Concurency"] = "4" };
+        using IHost host = BuildHost(new ScopeJournal(), "scope-misspelt", _ => { }, settings);
+
+        Func<Task> start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("Concurency");
+    }
+
+    private static IHost BuildHost(ScopeJournal journal, string queue, Action<ConsumerOptions> configure, Dictionary<string, string?>? settings = null)
         => TestHost.Build(
             b => b.AddQueue<string>(queue).AddConsumer<ScopedHandler, string>(queue, configure),
+            settings: settings,
             services: s => s.AddSingleton(journal).AddScoped<ScopeProbe>());
 
     /// <summary>Sends before the host starts, so the single worker's first receive finds every message waiting.</summary>
