@@ -130,10 +130,20 @@ internal static class BrokerDiagnostics
             activity.SetTag("messaging.system", System);
             activity.SetTag("messaging.destination.name", destination);
             activity.SetTag("messaging.operation.name", operation);
+            activity.SetTag("messaging.operation.type", OperationType(operation));
         }
 
         return activity;
     }
+
+    /// <summary>The OpenTelemetry messaging operation type of one of Broker's operation names: publishing to a topic and a
+    /// topic's delivery to a subscriber both send.</summary>
+    public static string OperationType(string operation) => operation switch
+    {
+        "receive" => "receive",
+        "process" => "process",
+        _ => "send",
+    };
 
     /// <summary>The W3C traceparent of the current span, to travel with a message; <see langword="null"/> when there is none.</summary>
     public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;

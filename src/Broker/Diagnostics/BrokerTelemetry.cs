@@ -9,8 +9,9 @@ namespace Broker.Diagnostics;
 /// <c>broker.messages.purged</c>, <c>broker.deliveries</c> and <c>broker.delivery.failures</c> (tagged with
 /// <c>broker.subscription.protocol</c>); gauges are <c>broker.queue.messages</c> (tagged <c>broker.queue.state</c> = visible,
 /// in_flight or delayed) and <c>broker.queue.oldest_message.age</c> (seconds).
-/// Traces: <c>send</c> and <c>publish</c> spans (producer), <c>receive</c> spans (consumer) linked to the messages' send spans, and
-/// <c>process</c> spans of hosted consumers parented to the send. The W3C trace context travels with each message, across topic
+/// Traces: <c>send</c>, <c>publish</c> and <c>deliver</c> spans (producer), <c>receive</c> spans (client) linked to the messages'
+/// send spans, and <c>process</c> spans (consumer) of hosted consumers parented to the send; each carries
+/// <c>messaging.operation.type</c> (<c>send</c>, <c>receive</c> or <c>process</c>). The W3C trace context travels with each message, across topic
 /// and queue hops.
 /// </remarks>
 public static class BrokerTelemetry

@@ -57,6 +57,12 @@ public sealed class TracingTests : IDisposable
         process.GetTagItem("messaging.system").Should().Be("broker");
         process.GetTagItem("messaging.destination.name").Should().Be("trace-chain-orders");
         process.GetTagItem("messaging.operation.name").Should().Be("process");
+        process.GetTagItem("messaging.operation.type").Should().Be("process");
+        send.GetTagItem("messaging.operation.type").Should().Be("send");
+        publish.GetTagItem("messaging.operation.type").Should().Be("send");
+        Activity receive = Named("receive trace-chain-orders").First(a => a.Links.Any(l => l.Context.SpanId == send.SpanId));
+        receive.Kind.Should().Be(ActivityKind.Client, "a pull is a client call; the consumer span is the process span");
+        receive.GetTagItem("messaging.operation.type").Should().Be("receive");
     }
 
     [Fact]
