@@ -79,6 +79,17 @@ internal static class BrokerDiagnostics
         }
     }
 
+    /// <summary>A subscription's failed delivery sent to its dead-letter queue; the topic is the source.</summary>
+    public static void SubscriptionDeadLettered(string topic, string protocol)
+    {
+        if (s_deadLettered.Enabled)
+        {
+            TagList tags = Tags(topic, "dead_letter");
+            tags.Add("broker.subscription.protocol", protocol);
+            s_deadLettered.Add(1, tags);
+        }
+    }
+
     public static void Expired(string queue)
     {
         if (s_expired.Enabled)

@@ -118,6 +118,7 @@ internal abstract class SubscriptionRuntime
     {
         Interlocked.Increment(ref _deadLettered);
         Interlocked.Decrement(ref _pending);
+        BrokerDiagnostics.SubscriptionDeadLettered(Topic.Name, Protocol);
     }
 
     protected void CountDropped()

@@ -93,20 +93,26 @@ public sealed class MetricsTests
         using var metrics = new MetricCollector("metrics-events");
         using IHost host = TestHost.Build(b => b
             .AddQueue<string>("metrics-events-copy")
+            .AddQueue<FailedDelivery<string>>("metrics-events-failed")
             .AddTopic<string>("metrics-events", t => t
                 .SubscribeQueue("metrics-events-copy")
                 .Subscribe<OkTopicHandler>()
-                .Subscribe<FailingTopicHandler>(configure: o => o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 0 })));
+                .Subscribe<FailingTopicHandler>(configure: o => { o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 0 }; o.DeadLetterQueueName = "metrics-events-failed"; })));
         await host.StartAsync();
 
         await host.Services.GetRequiredKeyedService<ITopic<string>>("metrics-events").PublishAsync("news");
-        await TestHost.WaitUntilAsync(() => metrics.Of("broker.deliveries").Count == 2 && metrics.Of("broker.delivery.failures").Count == 1, "every subscription had its attempt");
+        await TestHost.WaitUntilAsync(
+            () => metrics.Of("broker.deliveries").Count == 2 && metrics.Of("broker.delivery.failures").Count == 1 && metrics.Of("broker.messages.dead_lettered").Count == 1,
+            "every subscription had its attempt and the failed one is dead-lettered");
         await host.StopAsync();
 
         ShouldBeTagged(metrics.Of("messaging.client.sent.messages").Where(m => m.Destination == "metrics-events"), "publish").Should().ContainSingle().Which.Value.Should().Be(1);
         ShouldBeTagged(metrics.Of("messaging.client.sent.messages").Where(m => m.Destination == "metrics-events-copy"), "send").Should().ContainSingle();
         ShouldBeTagged(metrics.Of("broker.deliveries"), "deliver").Select(m => m.Tag("broker.subscription.protocol")).Should().BeEquivalentTo("queue", "delegate");
         ShouldBeTagged(metrics.Of("broker.delivery.failures"), "deliver").Should().ContainSingle().Which.Tag("broker.subscription.protocol").Should().Be("delegate");
+        MetricCollector.Measurement deadLettered = ShouldBeTagged(metrics.Of("broker.messages.dead_lettered"), "dead_letter").Should().ContainSingle().Subject;
+        deadLettered.Destination.Should().Be("metrics-events", "the topic is the source of a subscription's dead letter");
+        deadLettered.Tag("broker.subscription.protocol").Should().Be("delegate");
     }
 
     private static List<MetricCollector.Measurement> ShouldBeTagged(IEnumerable<MetricCollector.Measurement> measurements, string operation)
