@@ -51,7 +51,7 @@ internal sealed partial class InMemoryQueue<T>
 
                 AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
                 group.Messages.Enqueue(message);
-                ScheduleNew_Locked(message, prepared.DelayTicks, _retentionTicks);
+                ScheduleNew(message, prepared.DelayTicks, _retentionTicks);
                 result = new SendResult(message.Id, message.SequenceNumber);
                 fifo.Deduplication.Set(deduplicationKey, result, now);
                 signal = TryMakeAvailable_Locked(group) ? group : null;
@@ -114,7 +114,7 @@ internal sealed partial class InMemoryQueue<T>
 
             AddToCount(MessageState.Ready, 1);
             group.Messages.Enqueue(message);
-            ScheduleNew_Locked(message, 0, _retentionTicks);
+            ScheduleNew(message, 0, _retentionTicks);
             signal = TryMakeAvailable_Locked(group) ? group : null;
         }
 
