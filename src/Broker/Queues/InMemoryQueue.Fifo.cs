@@ -49,7 +49,7 @@ internal sealed partial class InMemoryQueue<T>
                     TraceParent = traceParent,
                 };
 
-                AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
+                _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
                 group.Messages.Enqueue(message);
                 ScheduleNew(message, prepared.DelayTicks, _retentionTicks);
                 result = new SendResult(message.Id, message.SequenceNumber);
@@ -112,7 +112,7 @@ internal sealed partial class InMemoryQueue<T>
                 Flags = flags,
             };
 
-            AddToCount(MessageState.Ready, 1);
+            _counts.Add(MessageState.Ready);
             group.Messages.Enqueue(message);
             ScheduleNew(message, 0, _retentionTicks);
             signal = TryMakeAvailable_Locked(group) ? group : null;

@@ -185,7 +185,7 @@ internal sealed partial class InMemoryQueue<T>
             TraceParent = traceParent,
         };
 
-        AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
+        _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
         ScheduleNew(message, prepared.DelayTicks, _retentionTicks);
 
         if (!delayed)
@@ -257,7 +257,7 @@ internal sealed partial class InMemoryQueue<T>
             Flags = flags,
         };
 
-        AddToCount(MessageState.Ready, 1);
+        _counts.Add(MessageState.Ready);
         ScheduleNew(message, 0, _retentionTicks - age);
 
         _ready.Writer.TryWrite(message);

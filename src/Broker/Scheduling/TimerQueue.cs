@@ -33,6 +33,8 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     private readonly ITimer _timer;
     private List<(TEntry, long)>? _compactionBuffer;
     private long _armedFor = long.MaxValue;
+    private int _heapSchedulesToCheck;
+    private int _laneSchedulesToCheck;
     private bool _disposed;
 
     public TimerQueue(TimeProvider time, ITimerEntryHandler<TEntry> handler)
@@ -80,9 +82,15 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             return;
         }
 
-        if (_heap.Count > (2 * _handler.LiveEntryBound) + CompactionSlack)
+        if (--_heapSchedulesToCheck < 0)
         {
-            Compact_Locked();
+            // Checked once per CompactionSlack entries: the live bound reads counters other threads write, which is too
+            // dear for every entry, and at most that many more stale entries wait for the next check.
+            _heapSchedulesToCheck = CompactionSlack;
+            if (_heap.Count > (2 * _handler.LiveEntryBound) + CompactionSlack)
+            {
+                Compact_Locked();
+            }
         }
 
         _heap.Enqueue(entry, dueTicks);
@@ -106,9 +114,14 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             due = Now + delayTicks;
             if (due >= _laneLastDue)
             {
-                if (_lane.Count > _handler.LiveEntryBound + CompactionSlack)
+                if (--_laneSchedulesToCheck < 0)
                 {
-                    CompactLane_Locked();
+                    // As for the heap, checked once per CompactionSlack entries.
+                    _laneSchedulesToCheck = CompactionSlack;
+                    if (_lane.Count > _handler.LiveEntryBound + CompactionSlack)
+                    {
+                        CompactLane_Locked();
+                    }
                 }
 
                 wasEmpty = _lane.Count == 0;
