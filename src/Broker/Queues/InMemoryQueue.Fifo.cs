@@ -49,9 +49,9 @@ internal sealed partial class InMemoryQueue<T>
                     TraceParent = traceParent,
                 };
 
-                AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
+                _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
                 group.Messages.Enqueue(message);
-                ScheduleNew_Locked(message, prepared.DelayTicks, _retentionTicks);
+                ScheduleNew(message, prepared.DelayTicks, _retentionTicks);
                 result = new SendResult(message.Id, message.SequenceNumber);
                 fifo.Deduplication.Set(deduplicationKey, result, now);
                 signal = TryMakeAvailable_Locked(group) ? group : null;
@@ -112,9 +112,9 @@ internal sealed partial class InMemoryQueue<T>
                 Flags = flags,
             };
 
-            AddToCount(MessageState.Ready, 1);
+            _counts.Add(MessageState.Ready);
             group.Messages.Enqueue(message);
-            ScheduleNew_Locked(message, 0, _retentionTicks);
+            ScheduleNew(message, 0, _retentionTicks);
             signal = TryMakeAvailable_Locked(group) ? group : null;
         }
 

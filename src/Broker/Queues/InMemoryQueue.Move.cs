@@ -32,7 +32,7 @@ internal sealed partial class InMemoryQueue<T>
                 throw new BrokerException(BrokerErrorCode.MoveTaskAlreadyRunning, $"A message move task is already running for the queue '{Name}'.");
             }
 
-            task = new MessageMoveTask(Name, destination?.Name, maxMessagesPerSecond, Math.Max(0, Volatile.Read(ref _visible)), _time.GetUtcNow());
+            task = new MessageMoveTask(Name, destination?.Name, maxMessagesPerSecond, _counts.Count(MessageState.Ready), _time.GetUtcNow());
             _activeMove = task;
         }
 

@@ -185,11 +185,8 @@ internal sealed partial class InMemoryQueue<T>
             TraceParent = traceParent,
         };
 
-        AddToCount(delayed ? MessageState.Delayed : MessageState.Ready, 1);
-        lock (_timers.Gate)
-        {
-            ScheduleNew_Locked(message, prepared.DelayTicks, _retentionTicks);
-        }
+        _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
+        ScheduleNew(message, prepared.DelayTicks, _retentionTicks);
 
         if (!delayed)
         {
@@ -199,14 +196,18 @@ internal sealed partial class InMemoryQueue<T>
         return new SendResult(id);
     }
 
-    /// <summary>Schedules a new message's retention and, if it is delayed, the end of its delay.</summary>
-    private void ScheduleNew_Locked(QueueMessage<T> message, long delayTicks, long retentionTicks)
+    /// <summary>Schedules a new message's retention and, if it is delayed, the end of its delay. Works with or without the
+    /// timer gate held.</summary>
+    /// <remarks>Retention goes to the timer queue's in-order lane: with one retention period per queue, messages sent one
+    /// after another expire in the order they were sent, so a send does not take the gate receivers use. A dead-lettered
+    /// message, which keeps its first sent time, may be due before the last one; the timer queue then puts it in the heap.</remarks>
+    private void ScheduleNew(QueueMessage<T> message, long delayTicks, long retentionTicks)
     {
-        long now = _timers.Now;
-        _timers.Schedule_Locked(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, now + retentionTicks), now + retentionTicks);
+        _timers.ScheduleInOrder(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, Due: 0), retentionTicks);
         if (delayTicks > 0)
         {
-            _timers.Schedule_Locked(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, now + delayTicks), now + delayTicks);
+            long due = _timers.Now + delayTicks;
+            _timers.Schedule(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, due), due);
         }
     }
 
@@ -256,11 +257,8 @@ internal sealed partial class InMemoryQueue<T>
             Flags = flags,
         };
 
-        AddToCount(MessageState.Ready, 1);
-        lock (_timers.Gate)
-        {
-            ScheduleNew_Locked(message, 0, _retentionTicks - age);
-        }
+        _counts.Add(MessageState.Ready);
+        ScheduleNew(message, 0, _retentionTicks - age);
 
         _ready.Writer.TryWrite(message);
     }

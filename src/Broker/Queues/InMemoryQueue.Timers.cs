@@ -78,7 +78,7 @@ internal sealed partial class InMemoryQueue<T>
         var purged = new List<QueueMessage<T>>();
         lock (_timers.Gate)
         {
-            // Every stored message has a retention entry, so the heap reaches all of them, in flight and delayed included.
+            // Every stored message has a retention entry, so the timer queue reaches all of them, in flight and delayed included.
             _timers.Drain_Locked(
                 static (entry, state) =>
                 {

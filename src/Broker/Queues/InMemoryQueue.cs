@@ -35,9 +35,7 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     private readonly Lock _deadLetterSourcesGate = new();
     private readonly List<string> _deadLetterSources = [];
 
-    private long _visible;
-    private long _inFlight;
-    private long _delayed;
+    private readonly MessageStateCounts _counts = new();
 
     /// <summary>How many stored messages were taken in past the capacity (dead-lettered into a full queue) without a permit.</summary>
     private long _overCapacity;
@@ -93,7 +91,7 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
         }
     }
 
-    public long LiveEntryBound => 2 * (Volatile.Read(ref _visible) + Volatile.Read(ref _inFlight) + Volatile.Read(ref _delayed));
+    public long LiveEntryBound => 2 * (_counts.RawCount(MessageState.Ready) + _counts.RawCount(MessageState.InFlight) + _counts.RawCount(MessageState.Delayed));
 
     internal TimeProvider TimeProvider => _time;
 
@@ -109,14 +107,14 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
             Name,
             _options.Clone(),
             _created,
-            Math.Max(0, Volatile.Read(ref _visible)),
-            Math.Max(0, Volatile.Read(ref _inFlight)),
-            Math.Max(0, Volatile.Read(ref _delayed)),
+            _counts.Count(MessageState.Ready),
+            _counts.Count(MessageState.InFlight),
+            _counts.Count(MessageState.Delayed),
             AgeOfOldestMessage));
     }
 
     public (long Visible, long InFlight, long Delayed) Counts
-        => (Math.Max(0, Volatile.Read(ref _visible)), Math.Max(0, Volatile.Read(ref _inFlight)), Math.Max(0, Volatile.Read(ref _delayed)));
+        => (_counts.Count(MessageState.Ready), _counts.Count(MessageState.InFlight), _counts.Count(MessageState.Delayed));
 
     /// <summary>Gets the age of the oldest stored message, found through its retention entry, whose due time is its send time plus the retention period.</summary>
     public TimeSpan AgeOfOldestMessage
@@ -164,25 +162,8 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
             return false;
         }
 
-        AddToCount(MessageState.Kind(expected), -1);
-        AddToCount(MessageState.Kind(next), 1);
+        _counts.Move(MessageState.Kind(expected), MessageState.Kind(next));
         return true;
-    }
-
-    private void AddToCount(long kind, long delta)
-    {
-        switch (kind)
-        {
-            case MessageState.Delayed:
-                Interlocked.Add(ref _delayed, delta);
-                break;
-            case MessageState.Ready:
-                Interlocked.Add(ref _visible, delta);
-                break;
-            case MessageState.InFlight:
-                Interlocked.Add(ref _inFlight, delta);
-                break;
-        }
     }
 
     /// <summary>Moves a message to <see cref="MessageState.Deleted"/> from whatever state it is in.</summary>

@@ -2,8 +2,9 @@ using System.Diagnostics;
 
 namespace Broker.Scheduling;
 
-/// <summary>The one timer structure of a queue: visibility expiry, delays and retention share a min-heap and a single
-/// <see cref="ITimer"/> from the injected <see cref="TimeProvider"/>.</summary>
+/// <summary>The one timer structure of a queue: visibility expiry, delays and retention share a single
+/// <see cref="ITimer"/> from the injected <see cref="TimeProvider"/>; entries in any order go to a min-heap, entries
+/// whose due times only grow (retention) to a first-in first-out lane beside it.</summary>
 /// <typeparam name="TEntry">The entry type.</typeparam>
 /// <remarks>
 /// Entries are never searched for: when the thing they were scheduled for changes (a message is deleted or its
@@ -12,6 +13,10 @@ namespace Broker.Scheduling;
 /// ever-later due times; compaction is O(n) and amortized over at least n stale entries.
 /// Time is kept in ticks since the queue was created, read from the monotonic timestamp, so wall-clock changes do
 /// not move expiries.
+/// The in-order lane has its own lock, so producers scheduling retention do not contend with receivers scheduling
+/// visibility timeouts on the heap's gate, and appending to it costs O(1). An entry due before the lane's last one
+/// goes to the heap instead, so the lane stays sorted. Firing takes both in due order. Lock order: the gate, then the
+/// lane's lock; nothing takes the gate while holding the lane's lock.
 /// </remarks>
 internal sealed class TimerQueue<TEntry> : IDisposable
 {
@@ -19,12 +24,17 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     private readonly Lock _gate = new();
     private readonly PriorityQueue<TEntry, long> _heap = new();
+    private readonly Lock _laneGate = new();
+    private readonly Queue<(TEntry Entry, long Due)> _lane = new();
+    private long _laneLastDue = long.MinValue;
     private readonly TimeProvider _time;
     private readonly ITimerEntryHandler<TEntry> _handler;
     private readonly long _origin;
     private readonly ITimer _timer;
     private List<(TEntry, long)>? _compactionBuffer;
     private long _armedFor = long.MaxValue;
+    private int _heapSchedulesToCheck;
+    private int _laneSchedulesToCheck;
     private bool _disposed;
 
     public TimerQueue(TimeProvider time, ITimerEntryHandler<TEntry> handler)
@@ -41,14 +51,17 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     /// <summary>Gets the current time in ticks since the queue was created.</summary>
     public long Now => _time.GetElapsedTime(_origin).Ticks;
 
-    /// <summary>Gets the number of entries in the heap, stale ones included.</summary>
+    /// <summary>Gets the number of entries in the heap and the in-order lane, stale ones included.</summary>
     public int Count
     {
         get
         {
             lock (_gate)
             {
-                return _heap.Count;
+                lock (_laneGate)
+                {
+                    return _heap.Count + _lane.Count;
+                }
             }
         }
     }
@@ -69,15 +82,71 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             return;
         }
 
-        if (_heap.Count > (2 * _handler.LiveEntryBound) + CompactionSlack)
+        if (--_heapSchedulesToCheck < 0)
         {
-            Compact_Locked();
+            // Checked once per CompactionSlack entries: the live bound reads counters other threads write, which is too
+            // dear for every entry, and at most that many more stale entries wait for the next check.
+            _heapSchedulesToCheck = CompactionSlack;
+            if (_heap.Count > (2 * _handler.LiveEntryBound) + CompactionSlack)
+            {
+                Compact_Locked();
+            }
         }
 
         _heap.Enqueue(entry, dueTicks);
         if (dueTicks < _armedFor)
         {
             Arm_Locked(dueTicks);
+        }
+    }
+
+    /// <summary>Schedules an entry <paramref name="delayTicks"/> from now, in the in-order lane when its due time is not
+    /// before the lane's last one (the usual case for a fixed delay), in the heap otherwise.</summary>
+    /// <remarks>Takes the gate only when the lane was empty (to arm the timer) or the entry goes to the heap; may be called
+    /// with the gate held.</remarks>
+    public void ScheduleInOrder(in TEntry entry, long delayTicks)
+    {
+        long due;
+        bool wasEmpty = false;
+        lock (_laneGate)
+        {
+            // Now is read under the lane's lock, so entries appended one after another get due times that never go back.
+            due = Now + delayTicks;
+            if (due >= _laneLastDue)
+            {
+                if (--_laneSchedulesToCheck < 0)
+                {
+                    // As for the heap, checked once per CompactionSlack entries.
+                    _laneSchedulesToCheck = CompactionSlack;
+                    if (_lane.Count > _handler.LiveEntryBound + CompactionSlack)
+                    {
+                        CompactLane_Locked();
+                    }
+                }
+
+                wasEmpty = _lane.Count == 0;
+                _lane.Enqueue((entry, due));
+                _laneLastDue = due;
+                if (!wasEmpty)
+                {
+                    return; // The timer is armed for the lane's first entry or earlier already.
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            if (wasEmpty)
+            {
+                if (!_disposed && due < _armedFor)
+                {
+                    Arm_Locked(due);
+                }
+            }
+            else
+            {
+                Schedule_Locked(entry, due);
+            }
         }
     }
 
@@ -96,6 +165,24 @@ internal sealed class TimerQueue<TEntry> : IDisposable
                     min = due;
                 }
             }
+
+            lock (_laneGate)
+            {
+                // The lane is sorted, so its first match is its earliest.
+                foreach ((TEntry entry, long due) in _lane)
+                {
+                    if (min is not null && due >= min)
+                    {
+                        break;
+                    }
+
+                    if (match(entry, state))
+                    {
+                        min = due;
+                        break;
+                    }
+                }
+            }
         }
 
         return min;
@@ -111,6 +198,15 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         }
 
         _heap.Clear();
+        lock (_laneGate)
+        {
+            foreach ((TEntry entry, long _) in _lane)
+            {
+                visit(entry, state);
+            }
+
+            _lane.Clear();
+        }
     }
 
     public void Dispose()
@@ -119,6 +215,10 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         {
             _disposed = true;
             _heap.Clear();
+            lock (_laneGate)
+            {
+                _lane.Clear();
+            }
         }
 
         _timer.Dispose();
@@ -136,18 +236,51 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
             _armedFor = long.MaxValue;
             long now = Now;
-            while (_heap.TryPeek(out TEntry? entry, out long due) && due <= now)
+            List<(TEntry Entry, long Due)>? laneDue = null;
+            long laneNext = long.MaxValue;
+            lock (_laneGate)
             {
-                _heap.Dequeue();
+                while (_lane.TryPeek(out (TEntry Entry, long Due) first) && first.Due <= now)
+                {
+                    (laneDue ??= []).Add(_lane.Dequeue());
+                }
+
+                if (_lane.TryPeek(out (TEntry Entry, long Due) next))
+                {
+                    laneNext = next.Due;
+                }
+            }
+
+            // Both in due order, as one heap would have fired them (the heap first on equal due times).
+            int lanePosition = 0;
+            while (true)
+            {
+                TEntry entry;
+                bool heapHasDue = _heap.TryPeek(out TEntry? heapEntry, out long heapDue) && heapDue <= now;
+                if (laneDue is not null && lanePosition < laneDue.Count && (!heapHasDue || laneDue[lanePosition].Due < heapDue))
+                {
+                    entry = laneDue[lanePosition++].Entry;
+                }
+                else if (heapHasDue)
+                {
+                    entry = heapEntry!;
+                    _heap.Dequeue();
+                }
+                else
+                {
+                    break;
+                }
+
                 if (_handler.IsLive(entry) && _handler.Fire_Locked(entry))
                 {
                     (fired ??= []).Add(entry);
                 }
             }
 
-            if (_heap.TryPeek(out _, out long next))
+            long heapNext = _heap.TryPeek(out _, out long nextDue) ? nextDue : long.MaxValue;
+            if (Math.Min(heapNext, laneNext) is long armFor and < long.MaxValue)
             {
-                Arm_Locked(next);
+                Arm_Locked(armFor);
             }
         }
 
@@ -167,6 +300,19 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         long delay = Math.Max(dueTicks - Now, 1);
         long milliseconds = (delay + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
         _timer.Change(TimeSpan.FromMilliseconds(milliseconds), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Drops the lane's stale entries, keeping the live ones in order.</summary>
+    private void CompactLane_Locked()
+    {
+        for (int remaining = _lane.Count; remaining > 0; remaining--)
+        {
+            (TEntry Entry, long Due) item = _lane.Dequeue();
+            if (_handler.IsLive(item.Entry))
+            {
+                _lane.Enqueue(item);
+            }
+        }
     }
 
     private void Compact_Locked()
