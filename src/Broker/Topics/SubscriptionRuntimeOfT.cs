@@ -152,11 +152,24 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
 
     private void Enqueue(Delivery delivery)
     {
-        Interlocked.Increment(ref _queued);
+        // Only an inline subscription reads the backlog's length (to keep its order), so only it pays for counting it.
+        if (_inline)
+        {
+            Interlocked.Increment(ref _queued);
+        }
+
         if (!_backlog.Writer.TryWrite(delivery))
         {
-            Interlocked.Decrement(ref _queued);
+            Dequeued();
             CountAbandoned(); // Removed meanwhile.
+        }
+    }
+
+    private void Dequeued()
+    {
+        if (_inline)
+        {
+            Interlocked.Decrement(ref _queued);
         }
     }
 
@@ -165,17 +178,29 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         CancellationToken cancellationToken = Cancellation.Token;
         try
         {
-            while (await _backlog.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            ChannelReader<Delivery> reader = _backlog.Reader;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (_backlog.Reader.TryRead(out Delivery delivery))
+                while (reader.TryRead(out Delivery delivery))
                 {
+                    if (delivery.FirstAttempt is null && TryAttemptAtOnce(delivery.Message, cancellationToken, out Task? unfinished))
+                    {
+                        if (unfinished is null)
+                        {
+                            Dequeued();
+                            continue;
+                        }
+
+                        delivery = delivery with { FirstAttempt = unfinished };
+                    }
+
                     try
                     {
                         await DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref _queued);
+                        Dequeued();
                     }
                 }
             }
@@ -183,6 +208,68 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Unsubscribed: what is left in the backlog is counted as abandoned by RemoveAsync.
+        }
+    }
+
+    /// <summary>Makes a worker's first attempt without <see cref="DeliverAsync"/>'s state machine, which costs more than a
+    /// delegate that completes synchronously; only an attempt that fails or does not finish at once goes on to it.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">The subscription's token.</param>
+    /// <param name="unfinished">The attempt when it failed or has not finished (it holds the gate until it ends), for
+    /// <see cref="DeliverAsync"/> to await and retry; <see langword="null"/> when the delivery is over (delivered, or abandoned
+    /// because the subscription was removed).</param>
+    /// <returns><see langword="false"/> when the attempt must be made by <see cref="DeliverAsync"/> from the start: the
+    /// subscription is throttled, or someone listens for delivery spans.</returns>
+    private bool TryAttemptAtOnce(TopicMessage<T> message, CancellationToken cancellationToken, out Task? unfinished)
+    {
+        unfinished = null;
+        if (_policy.MaxReceivesPerSecond is not null || BrokerDiagnostics.Source.HasListeners())
+        {
+            return false;
+        }
+
+        if (!TryEnter())
+        {
+            CountAbandoned();
+            return true;
+        }
+
+        ValueTask attempt;
+        try
+        {
+            attempt = _subscriber.DeliverAsync(message, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            Exit();
+            unfinished = Task.FromException(e);
+            return true;
+        }
+
+        if (!attempt.IsCompletedSuccessfully)
+        {
+            unfinished = ExitWhenFinishedAsync(attempt);
+            return true;
+        }
+
+#pragma warning disable VSTHRD002, VSTHRD103 // The attempt has completed; this only observes it (and releases its source).
+        attempt.GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002, VSTHRD103
+        CountDelivered();
+        Exit();
+        return true;
+    }
+
+    /// <summary>Keeps an unfinished attempt inside the gate until it ends, as <see cref="DeliverAsync"/> does for its own attempts.</summary>
+    private async Task ExitWhenFinishedAsync(ValueTask attempt)
+    {
+        try
+        {
+            await attempt.ConfigureAwait(false);
+        }
+        finally
+        {
+            Exit();
         }
     }
 
