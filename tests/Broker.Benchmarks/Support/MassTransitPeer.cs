@@ -25,7 +25,7 @@ public static class MassTransitPeer
     /// <param name="concurrency">Each endpoint's concurrent message limit (its number of consumers).</param>
     /// <param name="counter">Signalled once per consumed message.</param>
     /// <returns>The started bus.</returns>
-    public static async Task<IBusControl> StartAsync(int endpoints, int concurrency, CompletionCounter counter)
+    public static IBusControl Start(int endpoints, int concurrency, CompletionCounter counter)
     {
         IBusControl bus = Bus.Factory.CreateUsingInMemory(cfg =>
         {
@@ -38,7 +38,7 @@ public static class MassTransitPeer
                 });
             }
         });
-        await bus.StartAsync().ConfigureAwait(false);
+        bus.Start();
         return bus;
     }
 
