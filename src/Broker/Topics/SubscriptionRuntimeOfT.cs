@@ -84,7 +84,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
 
             try
             {
-                if (DeliverInlineAsync(message) is Task pending)
+                if (AttemptAsync(message, Cancellation.Token) is Task pending)
                 {
                     // Still inside the gate, so an unsubscribe waits until the unfinished attempt is in the backlog,
                     // where it is awaited before the unsubscribe returns.
@@ -102,12 +102,13 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         Enqueue(new Delivery(message, null));
     }
 
-    /// <summary>Delivers on the publisher's thread; returns null when that finished the delivery, or the unfinished attempt.</summary>
-    private Task? DeliverInlineAsync(TopicMessage<T> message)
+    /// <summary>Makes one attempt on the calling thread, inside the gate; returns <see langword="null"/> when that delivered the
+    /// message, or the attempt when it failed or has not finished.</summary>
+    private Task? AttemptAsync(TopicMessage<T> message, CancellationToken cancellationToken)
     {
         try
         {
-            ValueTask attempt = _subscriber.DeliverAsync(message, Cancellation.Token);
+            ValueTask attempt = _subscriber.DeliverAsync(message, cancellationToken);
             if (!attempt.IsCompletedSuccessfully)
             {
                 return attempt.AsTask();
@@ -234,38 +235,26 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
             return true;
         }
 
-        ValueTask attempt;
-        try
+        if (AttemptAsync(message, cancellationToken) is Task pending)
         {
-            attempt = _subscriber.DeliverAsync(message, cancellationToken);
+            unfinished = ExitWhenFinishedAsync(pending);
         }
-        catch (Exception e)
+        else
         {
             Exit();
-            unfinished = Task.FromException(e);
-            return true;
         }
 
-        if (!attempt.IsCompletedSuccessfully)
-        {
-            unfinished = ExitWhenFinishedAsync(attempt);
-            return true;
-        }
-
-#pragma warning disable VSTHRD002, VSTHRD103 // The attempt has completed; this only observes it (and releases its source).
-        attempt.GetAwaiter().GetResult();
-#pragma warning restore VSTHRD002, VSTHRD103
-        CountDelivered();
-        Exit();
         return true;
     }
 
     /// <summary>Keeps an unfinished attempt inside the gate until it ends, as <see cref="DeliverAsync"/> does for its own attempts.</summary>
-    private async Task ExitWhenFinishedAsync(ValueTask attempt)
+    private async Task ExitWhenFinishedAsync(Task attempt)
     {
         try
         {
+#pragma warning disable VSTHRD003 // The subscriber's attempt, started by this worker off any synchronization context.
             await attempt.ConfigureAwait(false);
+#pragma warning restore VSTHRD003
         }
         finally
         {
