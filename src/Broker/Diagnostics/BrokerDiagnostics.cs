@@ -84,9 +84,7 @@ internal static class BrokerDiagnostics
     {
         if (s_deadLettered.Enabled)
         {
-            TagList tags = Tags(topic, "dead_letter");
-            tags.Add("broker.subscription.protocol", protocol);
-            s_deadLettered.Add(1, tags);
+            s_deadLettered.Add(1, SubscriptionTags(topic, "dead_letter", protocol));
         }
     }
 
@@ -110,9 +108,7 @@ internal static class BrokerDiagnostics
     {
         if (s_deliveries.Enabled)
         {
-            TagList tags = Tags(topic, "deliver");
-            tags.Add("broker.subscription.protocol", protocol);
-            s_deliveries.Add(1, tags);
+            s_deliveries.Add(1, SubscriptionTags(topic, "deliver", protocol));
         }
     }
 
@@ -120,9 +116,7 @@ internal static class BrokerDiagnostics
     {
         if (s_deliveryFailures.Enabled)
         {
-            TagList tags = Tags(topic, "deliver");
-            tags.Add("broker.subscription.protocol", protocol);
-            s_deliveryFailures.Add(1, tags);
+            s_deliveryFailures.Add(1, SubscriptionTags(topic, "deliver", protocol));
         }
     }
 
@@ -136,6 +130,13 @@ internal static class BrokerDiagnostics
 
         ActivityContext.TryParse(parent, null, out ActivityContext parentContext);
         Activity? activity = Source.StartActivity($"{operation} {destination}", kind, parentContext);
+        SetMessagingTags(activity, operation, destination);
+        return activity;
+    }
+
+    /// <summary>Tags a span with the OpenTelemetry messaging attributes every Broker span carries, when its data is recorded.</summary>
+    public static void SetMessagingTags(Activity? activity, string operation, string destination)
+    {
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", System);
@@ -143,13 +144,11 @@ internal static class BrokerDiagnostics
             activity.SetTag("messaging.operation.name", operation);
             activity.SetTag("messaging.operation.type", OperationType(operation));
         }
-
-        return activity;
     }
 
     /// <summary>The OpenTelemetry messaging operation type of one of Broker's operation names: publishing to a topic and a
     /// topic's delivery to a subscriber both send.</summary>
-    public static string OperationType(string operation) => operation switch
+    private static string OperationType(string operation) => operation switch
     {
         "receive" => "receive",
         "process" => "process",
@@ -165,6 +164,13 @@ internal static class BrokerDiagnostics
         { "messaging.destination.name", destination },
         { "messaging.operation.name", operation },
     };
+
+    private static TagList SubscriptionTags(string topic, string operation, string protocol)
+    {
+        TagList tags = Tags(topic, operation);
+        tags.Add("broker.subscription.protocol", protocol);
+        return tags;
+    }
 
     private static IEnumerable<Measurement<long>> ObserveDepths()
     {

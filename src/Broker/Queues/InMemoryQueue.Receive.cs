@@ -139,12 +139,9 @@ internal sealed partial class InMemoryQueue<T>
 
         // A pull is a client call in the OpenTelemetry messaging conventions; the consumer span is the handler's process span.
         using Activity? activity = BrokerDiagnostics.Source.StartActivity(ActivityKind.Client, default(ActivityContext), links: links, name: $"receive {Name}");
+        BrokerDiagnostics.SetMessagingTags(activity, "receive", Name);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("messaging.system", BrokerDiagnostics.System);
-            activity.SetTag("messaging.destination.name", Name);
-            activity.SetTag("messaging.operation.name", "receive");
-            activity.SetTag("messaging.operation.type", "receive");
             activity.SetTag("messaging.batch.message_count", received.Count);
         }
     }
