@@ -21,7 +21,6 @@ internal sealed partial class InMemoryQueue<T>
         string groupId = prepared.MessageGroupId!;
         string deduplicationId = prepared.DeduplicationId ?? ContentHash.Compute(body, _jsonOptions);
         string deduplicationKey = DeduplicationKey(groupId, deduplicationId);
-        long sentUtcTicks = _time.GetUtcNow().UtcTicks;
         bool delayed = prepared.DelayTicks > 0;
         FifoGroup<T>? signal = null;
         bool duplicate;
@@ -38,7 +37,7 @@ internal sealed partial class InMemoryQueue<T>
                     body,
                     prepared.Attributes,
                     MessageId.NewId(),
-                    sentUtcTicks,
+                    _clock.UtcTicksAt(now),
                     deadLetterSourceQueue: null,
                     group,
                     deduplicationId,
@@ -51,7 +50,7 @@ internal sealed partial class InMemoryQueue<T>
 
                 _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
                 group.Messages.Enqueue(message);
-                ScheduleNew(message, prepared.DelayTicks, _retentionTicks);
+                ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks);
                 result = new SendResult(message.Id, message.SequenceNumber);
                 fifo.Deduplication.Set(deduplicationKey, result, now);
                 signal = TryMakeAvailable_Locked(group) ? group : null;
@@ -94,13 +93,14 @@ internal sealed partial class InMemoryQueue<T>
         FifoGroup<T>? signal;
         lock (_timers.Gate)
         {
+            long now = _timers.Now;
             FifoGroup<T> group = GetOrAddGroup_Locked(source.MessageGroupId ?? string.Empty);
             var message = new FifoQueueMessage<T>(
                 this,
                 source.Body,
                 source.Attributes,
                 source.Id,
-                _time.GetUtcNow().UtcTicks,
+                _clock.UtcTicksAt(now),
                 source.Queue.Name,
                 group,
                 source.Id.ToString(),
@@ -114,7 +114,7 @@ internal sealed partial class InMemoryQueue<T>
 
             _counts.Add(MessageState.Ready);
             group.Messages.Enqueue(message);
-            ScheduleNew(message, 0, _retentionTicks);
+            ScheduleNew(message, now, 0, _retentionTicks);
             signal = TryMakeAvailable_Locked(group) ? group : null;
         }
 
@@ -229,7 +229,7 @@ internal sealed partial class InMemoryQueue<T>
             return [];
         }
 
-        long nowUtc = _time.GetUtcNow().UtcTicks;
+        long nowUtc = _clock.UtcTicksAt(now);
         long due = now + visibilityTicks;
         var result = new ReceivedMessage<T>[taken.Count];
         for (int i = 0; i < taken.Count; i++)

@@ -70,7 +70,9 @@ internal sealed partial class InMemoryQueue<T>
                 return false;
             }
 
-            if (_timers.Now - Volatile.Read(ref message.ReceivedAt) > QueueLimits.MaxVisibilityTimeout.Ticks)
+            // A handle expires 12 hours after its receive. A message still in flight under it is within them, since no
+            // visibility timeout reaches past them; only a message whose timeout has lapsed needs the clock read.
+            if (kind == MessageState.Ready && _timers.Now - Volatile.Read(ref message.ReceivedAt) > QueueLimits.MaxVisibilityTimeout.Ticks)
             {
                 throw new BrokerException(BrokerErrorCode.ReceiptHandleExpired, "The receipt handle has expired: it is more than 12 hours old.");
             }

@@ -200,7 +200,6 @@ internal sealed partial class InMemoryQueue<T>
             return [];
         }
 
-        long nowUtc = _time.GetUtcNow().UtcTicks;
         // One message, the usual long-poll answer, needs no array: it goes back in a list of one (OneReceivedMessage).
         ReceivedMessage<T>[]? many = count > 1 ? new ReceivedMessage<T>[count] : null;
         ReceivedMessage<T> single = default;
@@ -211,6 +210,7 @@ internal sealed partial class InMemoryQueue<T>
             // receiver take the message, and this receive's handles must still carry this receive's generation.
             long now = _timers.Now;
             long due = now + visibilityTicks;
+            long nowUtc = 0;
             for (int i = 0; i < count; i++)
             {
                 QueueMessage<T> message = taken[i];
@@ -219,6 +219,11 @@ internal sealed partial class InMemoryQueue<T>
                 message.VisibleAt = due;
                 if (message.FirstReceiveUtcTicks == 0)
                 {
+                    if (nowUtc == 0)
+                    {
+                        nowUtc = _clock.UtcTicksAt(now);
+                    }
+
                     message.FirstReceiveUtcTicks = nowUtc;
                 }
 

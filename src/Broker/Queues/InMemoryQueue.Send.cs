@@ -171,12 +171,13 @@ internal sealed partial class InMemoryQueue<T>
     {
         MessageId id = MessageId.NewId();
         bool delayed = prepared.DelayTicks > 0;
+        long now = _clock.Now;
         var message = new QueueMessage<T>(
             this,
             body,
             prepared.Attributes,
             id,
-            _time.GetUtcNow().UtcTicks,
+            _clock.UtcTicksAt(now),
             deadLetterSourceQueue: null,
             prepared.MessageGroupId,
             MessageState.Make(delayed ? MessageState.Delayed : MessageState.Ready, 0))
@@ -186,7 +187,7 @@ internal sealed partial class InMemoryQueue<T>
         };
 
         _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
-        ScheduleNew(message, prepared.DelayTicks, _retentionTicks);
+        ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks);
 
         if (!delayed)
         {
@@ -196,17 +197,17 @@ internal sealed partial class InMemoryQueue<T>
         return new SendResult(id);
     }
 
-    /// <summary>Schedules a new message's retention and, if it is delayed, the end of its delay. Works with or without the
-    /// timer gate held.</summary>
+    /// <summary>Schedules a new message's retention and, if it is delayed, the end of its delay, counted from <paramref name="now"/>.
+    /// Works with or without the timer gate held.</summary>
     /// <remarks>Retention goes to the timer queue's in-order lane: with one retention period per queue, messages sent one
     /// after another expire in the order they were sent, so a send does not take the gate receivers use. A dead-lettered
     /// message, which keeps its first sent time, may be due before the last one; the timer queue then puts it in the heap.</remarks>
-    private void ScheduleNew(QueueMessage<T> message, long delayTicks, long retentionTicks)
+    private void ScheduleNew(QueueMessage<T> message, long now, long delayTicks, long retentionTicks)
     {
-        _timers.ScheduleInOrder(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, Due: 0), retentionTicks);
+        _timers.ScheduleInOrder(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, Due: 0), now + retentionTicks);
         if (delayTicks > 0)
         {
-            long due = _timers.Now + delayTicks;
+            long due = now + delayTicks;
             _timers.Schedule(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, due), due);
         }
     }
@@ -223,7 +224,8 @@ internal sealed partial class InMemoryQueue<T>
             return;
         }
 
-        long age = _time.GetUtcNow().UtcTicks - source.SentUtcTicks;
+        long now = _clock.Now;
+        long age = _clock.UtcTicksAt(now) - source.SentUtcTicks;
         if (_fifo is null && age >= _retentionTicks)
         {
             BrokerDiagnostics.Expired(Name); // Older than this queue keeps anything: it expires on arrival.
@@ -258,7 +260,7 @@ internal sealed partial class InMemoryQueue<T>
         };
 
         _counts.Add(MessageState.Ready);
-        ScheduleNew(message, 0, _retentionTicks - age);
+        ScheduleNew(message, now, 0, _retentionTicks - age);
 
         _ready.Writer.TryWrite(message);
     }

@@ -22,6 +22,7 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     private readonly JsonSerializerOptions _jsonOptions;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly QueueClock _clock;
     private readonly Channel<QueueMessage<T>> _ready;
     private readonly TimerQueue<QueueTimerEntry<T>> _timers;
     private readonly InMemoryQueue<T>? _deadLetterQueue;
@@ -65,7 +66,8 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
-        _timers = new TimerQueue<QueueTimerEntry<T>>(time, this);
+        _clock = new QueueClock(time);
+        _timers = new TimerQueue<QueueTimerEntry<T>>(_clock, this);
         if (options.Capacity is int capacity)
         {
             _capacity = new SemaphoreSlim(capacity, capacity);

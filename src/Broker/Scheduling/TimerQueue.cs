@@ -11,8 +11,8 @@ namespace Broker.Scheduling;
 /// visibility changed), the entry goes stale and is dropped when it comes due, or earlier when stale entries
 /// outnumber live ones and the heap is rebuilt. Scheduling costs O(log n) at worst and O(1) for the usual
 /// ever-later due times; compaction is O(n) and amortized over at least n stale entries.
-/// Time is kept in ticks since the queue was created, read from the monotonic timestamp, so wall-clock changes do
-/// not move expiries.
+/// Time is the queue's <see cref="QueueClock.Now"/>, ticks since the queue was created read from the monotonic
+/// timestamp, so wall-clock changes do not move expiries.
 /// The in-order lane has its own lock, so producers scheduling retention do not contend with receivers scheduling
 /// visibility timeouts on the heap's gate, and appending to it costs O(1). An entry due before the lane's last one
 /// goes to the heap instead, so the lane stays sorted. Firing takes both in due order. Lock order: the gate, then the
@@ -22,14 +22,16 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 {
     private const int CompactionSlack = 1024;
 
+    /// <summary>How far, in ticks, an in-order entry may be due before the lane's last one and still go to the lane.</summary>
+    private const long LaneReorderTolerance = TimeSpan.TicksPerMillisecond;
+
     private readonly Lock _gate = new();
     private readonly PriorityQueue<TEntry, long> _heap = new();
     private readonly Lock _laneGate = new();
     private readonly Queue<(TEntry Entry, long Due)> _lane = new();
     private long _laneLastDue = long.MinValue;
-    private readonly TimeProvider _time;
+    private readonly QueueClock _clock;
     private readonly ITimerEntryHandler<TEntry> _handler;
-    private readonly long _origin;
     private readonly ITimer _timer;
     private List<(TEntry, long)>? _compactionBuffer;
     private long _armedFor = long.MaxValue;
@@ -37,19 +39,18 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     private int _laneSchedulesToCheck;
     private bool _disposed;
 
-    public TimerQueue(TimeProvider time, ITimerEntryHandler<TEntry> handler)
+    public TimerQueue(QueueClock clock, ITimerEntryHandler<TEntry> handler)
     {
-        _time = time;
+        _clock = clock;
         _handler = handler;
-        _origin = time.GetTimestamp();
-        _timer = time.CreateTimer(static state => ((TimerQueue<TEntry>)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = clock.Time.CreateTimer(static state => ((TimerQueue<TEntry>)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Gets the gate that serializes scheduling with firing; callers that must agree with the timer take it.</summary>
     public Lock Gate => _gate;
 
     /// <summary>Gets the current time in ticks since the queue was created.</summary>
-    public long Now => _time.GetElapsedTime(_origin).Ticks;
+    public long Now => _clock.Now;
 
     /// <summary>Gets the number of entries in the heap and the in-order lane, stale ones included.</summary>
     public int Count
@@ -100,20 +101,21 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         }
     }
 
-    /// <summary>Schedules an entry <paramref name="delayTicks"/> from now, in the in-order lane when its due time is not
-    /// before the lane's last one (the usual case for a fixed delay), in the heap otherwise.</summary>
+    /// <summary>Schedules an entry due at <paramref name="dueTicks"/>, in the in-order lane when that is not before the
+    /// lane's last due time (the usual case for a fixed delay), in the heap otherwise.</summary>
     /// <remarks>Takes the gate only when the lane was empty (to arm the timer) or the entry goes to the heap; may be called
-    /// with the gate held.</remarks>
-    public void ScheduleInOrder(in TEntry entry, long delayTicks)
+    /// with the gate held. Producers read the time before they take the lane's lock, so two of them may append in the other
+    /// order than they read it: an entry due at most <see cref="LaneReorderTolerance"/> before the lane's last one is
+    /// appended with that last due time instead, firing that much late, never early.</remarks>
+    public void ScheduleInOrder(in TEntry entry, long dueTicks)
     {
-        long due;
+        long due = dueTicks;
         bool wasEmpty = false;
         lock (_laneGate)
         {
-            // Now is read under the lane's lock, so entries appended one after another get due times that never go back.
-            due = Now + delayTicks;
-            if (due >= _laneLastDue)
+            if (due >= _laneLastDue || _laneLastDue - due <= LaneReorderTolerance)
             {
+                due = Math.Max(due, _laneLastDue);
                 if (--_laneSchedulesToCheck < 0)
                 {
                     // As for the heap, checked once per CompactionSlack entries.
