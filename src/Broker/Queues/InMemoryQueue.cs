@@ -190,6 +190,13 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     /// <summary>Releases what a deleted message held. Called once, by whoever deleted it, outside any gate.</summary>
     private void OnRemoved(QueueMessage<T> message)
     {
+        // Most messages hold no permit and were never indexed. A plain read suffices for them: a handle being formatted
+        // meanwhile sets the index flag after this removal's state change and then sees the message deleted and unindexes it.
+        if (Volatile.Read(ref message.Flags) == 0)
+        {
+            return;
+        }
+
         int flags = Interlocked.And(ref message.Flags, ~QueueMessage<T>.FlagHoldsPermit);
         if ((flags & QueueMessage<T>.FlagHoldsPermit) != 0)
         {

@@ -25,19 +25,16 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     /// <summary>How far, in ticks, an in-order entry may be due before the lane's last one and still go to the lane.</summary>
     private const long LaneReorderTolerance = TimeSpan.TicksPerMillisecond;
 
-    private readonly Lock _gate = new();
+    // Declared, and so allocated, in this order: each padded state object keeps the heap and the lane, which the other
+    // side's threads never write, off the cache lines of the objects around them.
+    private readonly TimerHeapState _heapState = new();
     private readonly PriorityQueue<TEntry, long> _heap = new();
-    private readonly Lock _laneGate = new();
+    private readonly TimerLaneState _laneState = new();
     private readonly Queue<(TEntry Entry, long Due)> _lane = new();
-    private long _laneLastDue = long.MinValue;
     private readonly QueueClock _clock;
     private readonly ITimerEntryHandler<TEntry> _handler;
     private readonly ITimer _timer;
     private List<(TEntry, long)>? _compactionBuffer;
-    private long _armedFor = long.MaxValue;
-    private int _heapSchedulesToCheck;
-    private int _laneSchedulesToCheck;
-    private bool _disposed;
 
     public TimerQueue(QueueClock clock, ITimerEntryHandler<TEntry> handler)
     {
@@ -47,7 +44,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     }
 
     /// <summary>Gets the gate that serializes scheduling with firing; callers that must agree with the timer take it.</summary>
-    public Lock Gate => _gate;
+    public Lock Gate => _heapState.Gate;
 
     /// <summary>Gets the current time in ticks since the queue was created.</summary>
     public long Now => _clock.Now;
@@ -57,9 +54,9 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     {
         get
         {
-            lock (_gate)
+            lock (_heapState.Gate)
             {
-                lock (_laneGate)
+                lock (_laneState.Gate)
                 {
                     return _heap.Count + _lane.Count;
                 }
@@ -69,7 +66,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     public void Schedule(in TEntry entry, long dueTicks)
     {
-        lock (_gate)
+        lock (_heapState.Gate)
         {
             Schedule_Locked(entry, dueTicks);
         }
@@ -77,17 +74,17 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     public void Schedule_Locked(in TEntry entry, long dueTicks)
     {
-        Debug.Assert(_gate.IsHeldByCurrentThread);
-        if (_disposed)
+        Debug.Assert(_heapState.Gate.IsHeldByCurrentThread);
+        if (_heapState.Disposed)
         {
             return;
         }
 
-        if (--_heapSchedulesToCheck < 0)
+        if (--_heapState.SchedulesToCheck < 0)
         {
             // Checked once per CompactionSlack entries: the live bound reads counters other threads write, which is too
             // dear for every entry, and at most that many more stale entries wait for the next check.
-            _heapSchedulesToCheck = CompactionSlack;
+            _heapState.SchedulesToCheck = CompactionSlack;
             if (_heap.Count > (2 * _handler.LiveEntryBound) + CompactionSlack)
             {
                 Compact_Locked();
@@ -95,7 +92,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         }
 
         _heap.Enqueue(entry, dueTicks);
-        if (dueTicks < _armedFor)
+        if (dueTicks < _heapState.ArmedFor)
         {
             Arm_Locked(dueTicks);
         }
@@ -111,15 +108,15 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     {
         long due = dueTicks;
         bool wasEmpty = false;
-        lock (_laneGate)
+        lock (_laneState.Gate)
         {
-            if (due >= _laneLastDue || _laneLastDue - due <= LaneReorderTolerance)
+            if (due >= _laneState.LastDue || _laneState.LastDue - due <= LaneReorderTolerance)
             {
-                due = Math.Max(due, _laneLastDue);
-                if (--_laneSchedulesToCheck < 0)
+                due = Math.Max(due, _laneState.LastDue);
+                if (--_laneState.SchedulesToCheck < 0)
                 {
                     // As for the heap, checked once per CompactionSlack entries.
-                    _laneSchedulesToCheck = CompactionSlack;
+                    _laneState.SchedulesToCheck = CompactionSlack;
                     if (_lane.Count > _handler.LiveEntryBound + CompactionSlack)
                     {
                         CompactLane_Locked();
@@ -128,7 +125,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
                 wasEmpty = _lane.Count == 0;
                 _lane.Enqueue((entry, due));
-                _laneLastDue = due;
+                _laneState.LastDue = due;
                 if (!wasEmpty)
                 {
                     return; // The timer is armed for the lane's first entry or earlier already.
@@ -136,11 +133,11 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             }
         }
 
-        lock (_gate)
+        lock (_heapState.Gate)
         {
             if (wasEmpty)
             {
-                if (!_disposed && due < _armedFor)
+                if (!_heapState.Disposed && due < _heapState.ArmedFor)
                 {
                     Arm_Locked(due);
                 }
@@ -158,7 +155,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     public long? MinDue<TState>(Func<TEntry, TState, bool> match, TState state)
     {
         long? min = null;
-        lock (_gate)
+        lock (_heapState.Gate)
         {
             foreach ((TEntry entry, long due) in _heap.UnorderedItems)
             {
@@ -168,7 +165,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
                 }
             }
 
-            lock (_laneGate)
+            lock (_laneState.Gate)
             {
                 // The lane is sorted, so its first match is its earliest.
                 foreach ((TEntry entry, long due) in _lane)
@@ -193,14 +190,14 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     /// <summary>Removes every entry and hands each to <paramref name="visit"/>; used by purge.</summary>
     public void Drain_Locked<TState>(Action<TEntry, TState> visit, TState state)
     {
-        Debug.Assert(_gate.IsHeldByCurrentThread);
+        Debug.Assert(_heapState.Gate.IsHeldByCurrentThread);
         foreach ((TEntry entry, long _) in _heap.UnorderedItems)
         {
             visit(entry, state);
         }
 
         _heap.Clear();
-        lock (_laneGate)
+        lock (_laneState.Gate)
         {
             foreach ((TEntry entry, long _) in _lane)
             {
@@ -213,11 +210,11 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        lock (_heapState.Gate)
         {
-            _disposed = true;
+            _heapState.Disposed = true;
             _heap.Clear();
-            lock (_laneGate)
+            lock (_laneState.Gate)
             {
                 _lane.Clear();
             }
@@ -229,18 +226,18 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     private void OnTimer()
     {
         List<TEntry>? fired = null;
-        lock (_gate)
+        lock (_heapState.Gate)
         {
-            if (_disposed)
+            if (_heapState.Disposed)
             {
                 return;
             }
 
-            _armedFor = long.MaxValue;
+            _heapState.ArmedFor = long.MaxValue;
             long now = Now;
             List<(TEntry Entry, long Due)>? laneDue = null;
             long laneNext = long.MaxValue;
-            lock (_laneGate)
+            lock (_laneState.Gate)
             {
                 while (_lane.TryPeek(out (TEntry Entry, long Due) first) && first.Due <= now)
                 {
@@ -294,7 +291,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     private void Arm_Locked(long dueTicks)
     {
-        _armedFor = dueTicks;
+        _heapState.ArmedFor = dueTicks;
 
         // Whole milliseconds, rounded up: system timers work in milliseconds, and one that fired a fraction early would re-arm
         // with a zero delay and spin until the due time. At least one millisecond, so a due time that has just passed still

@@ -48,6 +48,27 @@ public sealed class MessageIdTests
     }
 
     [Fact]
+    public async Task NewId_ManyThreadsAcrossManyBlocks_AreAllDistinct()
+    {
+        const int threads = 8;
+        const int idsPerThread = 10_000;
+        var ids = new MessageId[threads][];
+
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            var mine = new MessageId[idsPerThread];
+            for (int i = 0; i < idsPerThread; i++)
+            {
+                mine[i] = MessageId.NewId();
+            }
+
+            ids[t] = mine;
+        })));
+
+        ids.SelectMany(mine => mine).Distinct().Should().HaveCount(threads * idsPerThread);
+    }
+
+    [Fact]
     public void Parse_StringForm_RoundTrips()
     {
         MessageId id = MessageId.NewId();
