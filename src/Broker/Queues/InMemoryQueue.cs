@@ -93,9 +93,18 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
         }
     }
 
-    public long LiveEntryBound => 2 * (_counts.RawCount(MessageState.Ready) + _counts.RawCount(MessageState.InFlight) + _counts.RawCount(MessageState.Delayed));
+    /// <summary>Gets the number of stored messages: each has one retention entry.</summary>
+    public long InOrderLiveEntryBound => _counts.RawCount(MessageState.Ready) + _counts.RawCount(MessageState.InFlight) + _counts.RawCount(MessageState.Delayed);
+
+    /// <summary>Gets the number of messages in flight or delayed: each has one live visibility or delay entry; the entries of
+    /// earlier receives and visibility changes are stale, and so are those of deleted messages, which a backlog of ready
+    /// messages would otherwise keep alive.</summary>
+    public long HeapLiveEntryBound => _counts.RawCount(MessageState.InFlight) + _counts.RawCount(MessageState.Delayed);
 
     internal TimeProvider TimeProvider => _time;
+
+    /// <summary>Gets the number of timer entries held, stale ones included; for tests of compaction.</summary>
+    internal int TimerEntryCount => _timers.Count;
 
     public ValueTask<QueueAttributes> GetAttributesAsync(CancellationToken cancellationToken = default)
     {

@@ -4,8 +4,13 @@ namespace Broker.Scheduling;
 /// <typeparam name="TEntry">The entry type.</typeparam>
 internal interface ITimerEntryHandler<TEntry>
 {
-    /// <summary>Gets an upper bound on the number of live entries, used to decide when stale entries are worth compacting.</summary>
-    long LiveEntryBound { get; }
+    /// <summary>Gets an upper bound on the number of live entries scheduled in order (<see cref="TimerQueue{TEntry}.ScheduleInOrder"/>),
+    /// used to decide when their stale entries are worth compacting.</summary>
+    long InOrderLiveEntryBound { get; }
+
+    /// <summary>Gets an upper bound on the number of live entries scheduled in any order (<see cref="TimerQueue{TEntry}.Schedule"/>),
+    /// used to decide when their stale entries are worth compacting.</summary>
+    long HeapLiveEntryBound { get; }
 
     /// <summary>Tells whether the entry still means something; stale entries are dropped.</summary>
     bool IsLive(in TEntry entry);

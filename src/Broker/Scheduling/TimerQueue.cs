@@ -9,13 +9,15 @@ namespace Broker.Scheduling;
 /// <remarks>
 /// Entries are never searched for: when the thing they were scheduled for changes (a message is deleted or its
 /// visibility changed), the entry goes stale and is dropped when it comes due, or earlier when stale entries
-/// outnumber live ones and the heap is rebuilt. Scheduling costs O(log n) at worst and O(1) for the usual
-/// ever-later due times; compaction is O(n) and amortized over at least n stale entries.
+/// outnumber live ones and the heap or lane is rebuilt; each is compacted against the handler's bound for its own kind of
+/// entry, so a backlog of messages waiting to be received does not keep deleted messages' visibility entries (and with
+/// them the messages) alive. Scheduling costs O(log n) at worst and O(1) for the usual ever-later due times; compaction
+/// is O(n) and amortized over at least n stale entries.
 /// Time is the queue's <see cref="QueueClock.Now"/>, ticks since the queue was created read from the monotonic
 /// timestamp, so wall-clock changes do not move expiries.
 /// The in-order lane has its own lock, so producers scheduling retention do not contend with receivers scheduling
 /// visibility timeouts on the heap's gate, and appending to it costs O(1). An entry due before the lane's last one
-/// goes to the heap instead, so the lane stays sorted. Firing takes both in due order. Lock order: the gate, then the
+/// goes to an overflow heap under the gate instead, so the lane stays sorted. Firing takes all three in due order. Lock order: the gate, then the
 /// lane's lock; nothing takes the gate while holding the lane's lock.
 /// </remarks>
 internal sealed class TimerQueue<TEntry> : IDisposable
@@ -29,6 +31,10 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     // side's threads never write, off the cache lines of the objects around them.
     private readonly TimerHeapState _heapState = new();
     private readonly PriorityQueue<TEntry, long> _heap = new();
+
+    /// <summary>In-order entries due before the lane's last one (a dead letter keeps its first sent time); under the gate.</summary>
+    /// <remarks>Kept apart from <see cref="_heap"/> so each is compacted against its own bound of live entries.</remarks>
+    private readonly PriorityQueue<TEntry, long> _laneOverflow = new();
     private readonly TimerLaneState _laneState = new();
     private readonly Queue<(TEntry Entry, long Due)> _lane = new();
     private readonly QueueClock _clock;
@@ -58,7 +64,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             {
                 lock (_laneState.Gate)
                 {
-                    return _heap.Count + _lane.Count;
+                    return _heap.Count + _laneOverflow.Count + _lane.Count;
                 }
             }
         }
@@ -85,9 +91,9 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             // Checked once per CompactionSlack entries: the live bound reads counters other threads write, which is too
             // dear for every entry, and at most that many more stale entries wait for the next check.
             _heapState.SchedulesToCheck = CompactionSlack;
-            if (_heap.Count > (2 * _handler.LiveEntryBound) + CompactionSlack)
+            if (_heap.Count > (2 * _handler.HeapLiveEntryBound) + CompactionSlack)
             {
-                Compact_Locked();
+                Compact_Locked(_heap);
             }
         }
 
@@ -117,7 +123,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
                 {
                     // As for the heap, checked once per CompactionSlack entries.
                     _laneState.SchedulesToCheck = CompactionSlack;
-                    if (_lane.Count > _handler.LiveEntryBound + CompactionSlack)
+                    if (_lane.Count > (2 * _handler.InOrderLiveEntryBound) + CompactionSlack)
                     {
                         CompactLane_Locked();
                     }
@@ -142,9 +148,19 @@ internal sealed class TimerQueue<TEntry> : IDisposable
                     Arm_Locked(due);
                 }
             }
-            else
+            else if (!_heapState.Disposed)
             {
-                Schedule_Locked(entry, due);
+                // Rare enough (dead letters, a producer held up for over a millisecond) to check the bound every time.
+                if (_laneOverflow.Count > (2 * _handler.InOrderLiveEntryBound) + CompactionSlack)
+                {
+                    Compact_Locked(_laneOverflow);
+                }
+
+                _laneOverflow.Enqueue(entry, due);
+                if (due < _heapState.ArmedFor)
+                {
+                    Arm_Locked(due);
+                }
             }
         }
     }
@@ -157,11 +173,14 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         long? min = null;
         lock (_heapState.Gate)
         {
-            foreach ((TEntry entry, long due) in _heap.UnorderedItems)
+            foreach (PriorityQueue<TEntry, long> heap in (ReadOnlySpan<PriorityQueue<TEntry, long>>)[_heap, _laneOverflow])
             {
-                if ((min is null || due < min) && match(entry, state))
+                foreach ((TEntry entry, long due) in heap.UnorderedItems)
                 {
-                    min = due;
+                    if ((min is null || due < min) && match(entry, state))
+                    {
+                        min = due;
+                    }
                 }
             }
 
@@ -191,12 +210,16 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     public void Drain_Locked<TState>(Action<TEntry, TState> visit, TState state)
     {
         Debug.Assert(_heapState.Gate.IsHeldByCurrentThread);
-        foreach ((TEntry entry, long _) in _heap.UnorderedItems)
+        foreach (PriorityQueue<TEntry, long> heap in (ReadOnlySpan<PriorityQueue<TEntry, long>>)[_heap, _laneOverflow])
         {
-            visit(entry, state);
+            foreach ((TEntry entry, long _) in heap.UnorderedItems)
+            {
+                visit(entry, state);
+            }
+
+            heap.Clear();
         }
 
-        _heap.Clear();
         lock (_laneState.Gate)
         {
             foreach ((TEntry entry, long _) in _lane)
@@ -214,6 +237,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         {
             _heapState.Disposed = true;
             _heap.Clear();
+            _laneOverflow.Clear();
             lock (_laneState.Gate)
             {
                 _lane.Clear();
@@ -250,24 +274,32 @@ internal sealed class TimerQueue<TEntry> : IDisposable
                 }
             }
 
-            // Both in due order, as one heap would have fired them (the heap first on equal due times).
+            // All in due order, as one heap would have fired them (on equal due times the heap first, the lane last).
             int lanePosition = 0;
             while (true)
             {
                 TEntry entry;
-                bool heapHasDue = _heap.TryPeek(out TEntry? heapEntry, out long heapDue) && heapDue <= now;
-                if (laneDue is not null && lanePosition < laneDue.Count && (!heapHasDue || laneDue[lanePosition].Due < heapDue))
+                long heapDue = _heap.TryPeek(out TEntry? heapEntry, out long heapTop) && heapTop <= now ? heapTop : long.MaxValue;
+                long overflowDue = _laneOverflow.TryPeek(out TEntry? overflowEntry, out long overflowTop) && overflowTop <= now ? overflowTop : long.MaxValue;
+                long laneDueTime = laneDue is not null && lanePosition < laneDue.Count ? laneDue[lanePosition].Due : long.MaxValue;
+                if (heapDue == long.MaxValue && overflowDue == long.MaxValue && laneDueTime == long.MaxValue)
                 {
-                    entry = laneDue[lanePosition++].Entry;
+                    break;
                 }
-                else if (heapHasDue)
+
+                if (heapDue <= overflowDue && heapDue <= laneDueTime)
                 {
                     entry = heapEntry!;
                     _heap.Dequeue();
                 }
+                else if (overflowDue <= laneDueTime)
+                {
+                    entry = overflowEntry!;
+                    _laneOverflow.Dequeue();
+                }
                 else
                 {
-                    break;
+                    entry = laneDue![lanePosition++].Entry;
                 }
 
                 if (_handler.IsLive(entry) && _handler.Fire_Locked(entry))
@@ -277,7 +309,8 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             }
 
             long heapNext = _heap.TryPeek(out _, out long nextDue) ? nextDue : long.MaxValue;
-            if (Math.Min(heapNext, laneNext) is long armFor and < long.MaxValue)
+            long overflowNext = _laneOverflow.TryPeek(out _, out long nextOverflowDue) ? nextOverflowDue : long.MaxValue;
+            if (Math.Min(Math.Min(heapNext, overflowNext), laneNext) is long armFor and < long.MaxValue)
             {
                 Arm_Locked(armFor);
             }
@@ -314,11 +347,11 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         }
     }
 
-    private void Compact_Locked()
+    private void Compact_Locked(PriorityQueue<TEntry, long> heap)
     {
         // The buffer is kept between compactions, so a busy queue that compacts often does not allocate for it each time.
-        List<(TEntry, long)> live = _compactionBuffer ??= new List<(TEntry, long)>(_heap.Count / 2);
-        foreach ((TEntry entry, long due) in _heap.UnorderedItems)
+        List<(TEntry, long)> live = _compactionBuffer ??= new List<(TEntry, long)>(heap.Count / 2);
+        foreach ((TEntry entry, long due) in heap.UnorderedItems)
         {
             if (_handler.IsLive(entry))
             {
@@ -326,8 +359,8 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             }
         }
 
-        _heap.Clear();
-        _heap.EnqueueRange(live);
+        heap.Clear();
+        heap.EnqueueRange(live);
         live.Clear();
     }
 }

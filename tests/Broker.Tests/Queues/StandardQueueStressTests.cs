@@ -722,7 +722,7 @@ public sealed class StandardQueueStressTests(ITestOutputHelper output)
     }
 
     /// <summary>The sum of the queue's visible, in-flight and delayed counters as stored, without the clamping at zero that attributes apply.</summary>
-    private static long RawTotal(IMessageQueue<int> queue) => ((InMemoryQueue<int>)queue).LiveEntryBound / 2;
+    private static long RawTotal(IMessageQueue<int> queue) => ((InMemoryQueue<int>)queue).InOrderLiveEntryBound;
 
     private static bool IsEmpty(QueueAttributes attributes)
         => attributes.ApproximateNumberOfMessages == 0 && attributes.ApproximateNumberOfMessagesNotVisible == 0 && attributes.ApproximateNumberOfMessagesDelayed == 0;

@@ -51,7 +51,9 @@ public sealed class TimerQueueLaneTests : IDisposable
     {
         public List<string> Fired { get; } = [];
 
-        public long LiveEntryBound => 16;
+        public long InOrderLiveEntryBound => 16;
+
+        public long HeapLiveEntryBound => 16;
 
         public bool IsLive(in string entry) => true;
 
