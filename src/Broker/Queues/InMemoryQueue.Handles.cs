@@ -11,6 +11,13 @@ internal sealed partial class InMemoryQueue<T>
 {
     private const int HandleTextLength = 16 + 8 + 16;
 
+    /// <summary>Deletes on a thread between two trims of the retention lane's front; each trim drops up to twice as many
+    /// entries, so trimming keeps up with deletes made in send order.</summary>
+    private const int DeletesPerLaneTrim = 64;
+
+    [ThreadStatic]
+    private static int t_deletesUntilLaneTrim;
+
     private readonly Lock _handleKeyGate = new();
     private byte[]? _handleKey;
     private ConcurrentDictionary<ulong, QueueMessage<T>>? _handleIndex;
@@ -82,6 +89,12 @@ internal sealed partial class InMemoryQueue<T>
                 OnRemoved(message);
                 Settle(message);
                 BrokerDiagnostics.Deleted(Name);
+                if (--t_deletesUntilLaneTrim < 0)
+                {
+                    t_deletesUntilLaneTrim = DeletesPerLaneTrim;
+                    _timers.TrimInOrderFront(2 * DeletesPerLaneTrim);
+                }
+
                 return true;
             }
         }

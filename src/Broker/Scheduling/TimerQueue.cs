@@ -165,6 +165,23 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         }
     }
 
+    /// <summary>Drops stale entries from the front of the in-order lane, at most <paramref name="limit"/>, stopping at the first
+    /// live one.</summary>
+    /// <remarks>Messages are mostly deleted in about the order they were sent, so their stale retention entries gather at the
+    /// lane's front; dropping them there lets the deleted messages be collected now instead of at the next compaction, which
+    /// waits for more sends (or, once a burst is over, for the retention period).</remarks>
+    /// <param name="limit">How many entries to drop at most.</param>
+    public void TrimInOrderFront(int limit)
+    {
+        lock (_laneState.Gate)
+        {
+            for (int dropped = 0; dropped < limit && _lane.TryPeek(out (TEntry Entry, long Due) first) && !_handler.IsLive(first.Entry); dropped++)
+            {
+                _lane.Dequeue();
+            }
+        }
+    }
+
     /// <summary>Finds the earliest due time among the entries <paramref name="match"/> accepts. O(n): for occasional reads such as
     /// health checks and gauges, not for per-message paths.</summary>
     /// <returns>The earliest due time, or <see langword="null"/> when no entry matches.</returns>

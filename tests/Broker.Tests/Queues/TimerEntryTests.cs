@@ -1,3 +1,4 @@
+using Broker.Messages;
 using Broker.Queues;
 using Broker.Tests.Support;
 
@@ -26,6 +27,45 @@ public sealed class TimerEntryTests
         // 10,000 retention entries (not yet compacted: 5,000 are live) and at most two compaction rounds of stale
         // visibility entries; the 5,000 ready messages are no reason to keep the deleted ones' entries.
         ((InMemoryQueue<int>)queue).TimerEntryCount.Should().BeLessThanOrEqualTo(10_000 + (2 * 1024) + 1);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_EveryMessageOfABurst_LetsGoOfTheirRetentionEntries()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<int> queue = broker.CreateQueue<int>("orders");
+        for (int i = 0; i < 10_000; i++)
+        {
+            await queue.SendAsync(i);
+        }
+
+        for (int i = 0; i < 10_000; i++)
+        {
+            await queue.DeleteAsync((await queue.ReceiveSingleAsync()).ReceiptHandle);
+        }
+
+        // Left: at most the deletes since the last trim of the retention lane's front, and the stale visibility entries
+        // of up to two compaction rounds of the heap.
+        ((InMemoryQueue<int>)queue).TimerEntryCount.Should().BeLessThanOrEqualTo(65 + (2 * 1024) + 1);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_OneOldMessageStillInFlight_KeepsItsRetentionAndTheOthersGoAfterIt()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<int> queue = broker.CreateQueue<int>("orders", o => o.MessageRetentionPeriod = TimeSpan.FromMinutes(10));
+        await queue.SendAsync(-1);
+        ReceivedMessage<int> stuck = await queue.ReceiveSingleAsync(TimeSpan.FromHours(1));
+        for (int i = 0; i < 1_000; i++)
+        {
+            await queue.SendAsync(i);
+            await queue.DeleteAsync((await queue.ReceiveSingleAsync()).ReceiptHandle);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+
+        stuck.Body.Should().Be(-1);
+        (await queue.CountsAsync()).Should().Be(QueueCounts.Empty);
     }
 
     [Fact]
