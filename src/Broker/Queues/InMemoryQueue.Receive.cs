@@ -112,7 +112,9 @@ internal sealed partial class InMemoryQueue<T>
     /// <summary>Takes up to <paramref name="maxMessages"/> ready messages without waiting.</summary>
     private IReadOnlyList<ReceivedMessage<T>> TryReceive(int maxMessages, long visibilityTicks, string? attemptId = null)
     {
-        IReadOnlyList<ReceivedMessage<T>> received = _fifo is null ? TryReceiveStandard(maxMessages, visibilityTicks) : TryReceiveFifo(maxMessages, visibilityTicks, attemptId);
+        IReadOnlyList<ReceivedMessage<T>> received = _fifo is not null ? TryReceiveFifo(maxMessages, visibilityTicks, attemptId)
+            : maxMessages == 1 ? TryReceiveOneStandard(visibilityTicks)
+            : TryReceiveStandard(maxMessages, visibilityTicks);
         if (received.Count > 0)
         {
             BrokerDiagnostics.Consumed(Name, received.Count);
@@ -153,6 +155,65 @@ internal sealed partial class InMemoryQueue<T>
     }
 
     private static ReceivedMessage<T> ToReceived(QueueMessage<T> message, long generation) => new(message, generation);
+
+    /// <summary>Takes one ready message without waiting: <see cref="TryReceiveStandard"/> for the usual long poll of one,
+    /// without its buffers for ten.</summary>
+    private IReadOnlyList<ReceivedMessage<T>> TryReceiveOneStandard(long visibilityTicks)
+    {
+        while (_ready.Reader.TryRead(out QueueMessage<T>? message))
+        {
+            long state = Volatile.Read(ref message.State);
+            if (MessageState.Kind(state) != MessageState.Ready)
+            {
+                continue; // Deleted, purged or expired while it waited in the channel.
+            }
+
+            long generation = MessageState.Generation(state);
+            if (generation >= _maxReceiveCount && _deadLetterQueue is not null)
+            {
+                if (TryTransition(message, state, MessageState.Make(MessageState.Deleted, generation)))
+                {
+                    MoveToDeadLetterQueue(message);
+                }
+
+                continue;
+            }
+
+            if (!TryTransition(message, state, MessageState.Make(MessageState.InFlight, generation + 1)))
+            {
+                continue;
+            }
+
+            generation++;
+            lock (_timers.Gate)
+            {
+                // Under the gate for the reason given in TryReceiveStandard.
+                long now = _timers.Now;
+                long due = now + visibilityTicks;
+                message.ReceivedAt = now;
+                message.VisibleAt = due;
+                if (message.FirstReceiveUtcTicks == 0)
+                {
+                    message.FirstReceiveUtcTicks = _clock.UtcTicksAt(now);
+                }
+
+                if (visibilityTicks > 0)
+                {
+                    _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
+                }
+            }
+
+            if (visibilityTicks == 0
+                && TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
+            {
+                _ready.Writer.TryWrite(message); // A zero timeout hides nothing.
+            }
+
+            return OneReceivedMessage<T>.Create(message, generation);
+        }
+
+        return [];
+    }
 
     private IReadOnlyList<ReceivedMessage<T>> TryReceiveStandard(int maxMessages, long visibilityTicks)
     {
@@ -263,18 +324,22 @@ internal sealed partial class InMemoryQueue<T>
             return many;
         }
 
-        return OneReceivedMessage<T>.Fits(single.Generation) ? new OneReceivedMessage<T>(single.Record!, single.Generation) : [single];
+        return OneReceivedMessage<T>.Create(single.Record!, single.Generation);
     }
 
     private void MoveToDeadLetterQueue(MessageBuffer messages, int count)
     {
         for (int i = 0; i < count; i++)
         {
-            QueueMessage<T> message = messages[i];
-            _deadLetterQueue!.AcceptDeadLetter(message, MessageState.Generation(message.State));
-            NoteDeadLettered(message);
-            OnRemoved(message);
+            MoveToDeadLetterQueue(messages[i]);
         }
+    }
+
+    private void MoveToDeadLetterQueue(QueueMessage<T> message)
+    {
+        _deadLetterQueue!.AcceptDeadLetter(message, MessageState.Generation(message.State));
+        NoteDeadLettered(message);
+        OnRemoved(message);
     }
 
     [InlineArray(Length)]

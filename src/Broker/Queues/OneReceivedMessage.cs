@@ -7,7 +7,7 @@ namespace Broker.Queues;
 /// enumerator, so the usual <c>foreach</c> over a long poll's answer allocates one 32-byte object instead of a one-element
 /// array plus an array enumerator (72 bytes).</summary>
 /// <remarks>The message is kept as its record and a 32-bit generation (the receive count), which is what keeps the object at
-/// 32 bytes; <see cref="Fits"/> tells whether a receive's generation is small enough.</remarks>
+/// 32 bytes; <see cref="Create"/> falls back to an array for a generation past that.</remarks>
 /// <typeparam name="T">The body type.</typeparam>
 internal sealed class OneReceivedMessage<T> : IReadOnlyList<ReceivedMessage<T>>, IEnumerator<ReceivedMessage<T>>
 {
@@ -47,8 +47,10 @@ internal sealed class OneReceivedMessage<T> : IReadOnlyList<ReceivedMessage<T>>,
         ? Message
         : throw new ArgumentOutOfRangeException(nameof(index), index, "The list holds one message, at index 0.");
 
-    /// <summary>Tells whether a receive's generation fits the 32 bits kept here.</summary>
-    public static bool Fits(long generation) => generation <= int.MaxValue;
+    /// <summary>Makes the answer to a receive of one message: a list of this kind when the generation fits its 32 bits
+    /// (below <see cref="int.MaxValue"/> receives), an array otherwise.</summary>
+    public static IReadOnlyList<ReceivedMessage<T>> Create(MessageRecord<T> record, long generation)
+        => generation <= int.MaxValue ? new OneReceivedMessage<T>(record, generation) : [new ReceivedMessage<T>(record, generation)];
 
     public IEnumerator<ReceivedMessage<T>> GetEnumerator()
         => Interlocked.CompareExchange(ref _state, BeforeItem, Unclaimed) == Unclaimed ? this : new OneReceivedMessage<T>(_record, _generation, BeforeItem);
