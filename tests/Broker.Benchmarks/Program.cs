@@ -22,6 +22,7 @@ switch (mode)
         string[] quick =
         [
             nameof(QueueThroughputBenchmarks.Channel_WriteRead),
+            nameof(QueueThroughputBenchmarks.Floor_ChannelOfNewRecordsWithClockReads),
             nameof(QueueThroughputBenchmarks.BufferBlock_PostReceive),
             nameof(QueueThroughputBenchmarks.Broker_SendReceiveDelete),
             nameof(QueueThroughputBenchmarks.Broker_SendReceiveDelete_Batch10),

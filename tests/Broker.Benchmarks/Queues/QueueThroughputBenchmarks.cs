@@ -23,6 +23,8 @@ public class QueueThroughputBenchmarks
     private static readonly Order s_body = new(1);
     private static readonly TimeSpan s_longPoll = TimeSpan.FromSeconds(20);
 
+    private static readonly long s_visibilityTicks = TimeSpan.FromSeconds(30).Ticks;
+
     private readonly CompletionCounter _massTransitCounter = new();
     private MessageBroker _broker = null!;
     private IMessageQueue<Order> _queue = null!;
@@ -72,6 +74,61 @@ public class QueueThroughputBenchmarks
                 for (int i = 0; i < Messages / Workers; i++)
                 {
                     await channel.Reader.ReadAsync().ConfigureAwait(false);
+                }
+            });
+    }
+
+    /// <summary>The floor of any queue that keeps a state per message: a channel carrying a new 96-byte record per message,
+    /// which the consumer takes with one compare-and-swap.</summary>
+    /// <returns>A task that completes when every message has been read.</returns>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public Task Floor_ChannelOfNewRecords()
+    {
+        Channel<MessageRecordStandIn> channel = Channel.CreateUnbounded<MessageRecordStandIn>();
+        return RunAsync(
+            () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    channel.Writer.TryWrite(new MessageRecordStandIn(s_body, sentAt: i + 1));
+                }
+
+                return Task.CompletedTask;
+            },
+            async () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    MessageRecordStandIn record = await channel.Reader.ReadAsync().ConfigureAwait(false);
+                    record.TryReceive(i + 1, s_visibilityTicks);
+                }
+            });
+    }
+
+    /// <summary>The floor of a queue with SQS's timestamps and visibility timeouts: as <see cref="Floor_ChannelOfNewRecords"/>,
+    /// with one clock read per send (its timestamp) and one per receive (its visibility deadline), as Broker reads.</summary>
+    /// <returns>A task that completes when every message has been read.</returns>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public Task Floor_ChannelOfNewRecordsWithClockReads()
+    {
+        Channel<MessageRecordStandIn> channel = Channel.CreateUnbounded<MessageRecordStandIn>();
+        TimeProvider time = TimeProvider.System;
+        return RunAsync(
+            () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    channel.Writer.TryWrite(new MessageRecordStandIn(s_body, time.GetTimestamp()));
+                }
+
+                return Task.CompletedTask;
+            },
+            async () =>
+            {
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    MessageRecordStandIn record = await channel.Reader.ReadAsync().ConfigureAwait(false);
+                    record.TryReceive(time.GetTimestamp(), s_visibilityTicks);
                 }
             });
     }
