@@ -78,6 +78,41 @@ public class QueueThroughputBenchmarks
             });
     }
 
+    /// <summary>The floor of any queue with SQS's timestamps and visibility timeouts, however it stores messages: the raw
+    /// channel with one clock read per send (its timestamp) and one per receive (its visibility deadline), as Broker reads.</summary>
+    /// <returns>A task that completes when every message has been read.</returns>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public Task Floor_ChannelWithClockReads()
+    {
+        Channel<Order> channel = Channel.CreateUnbounded<Order>();
+        TimeProvider time = TimeProvider.System;
+        long sum = 0;
+        return RunAsync(
+            () =>
+            {
+                long stamps = 0;
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    stamps += time.GetTimestamp();
+                    channel.Writer.TryWrite(s_body);
+                }
+
+                Interlocked.Add(ref sum, stamps);
+                return Task.CompletedTask;
+            },
+            async () =>
+            {
+                long deadlines = 0;
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    await channel.Reader.ReadAsync().ConfigureAwait(false);
+                    deadlines += time.GetTimestamp() + s_visibilityTicks;
+                }
+
+                Interlocked.Add(ref sum, deadlines);
+            });
+    }
+
     /// <summary>The floor of any queue that keeps a state per message: a channel carrying a new 96-byte record per message,
     /// which the consumer takes with one compare-and-swap.</summary>
     /// <returns>A task that completes when every message has been read.</returns>
