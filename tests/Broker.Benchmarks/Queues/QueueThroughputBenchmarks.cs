@@ -24,6 +24,7 @@ public class QueueThroughputBenchmarks
     private static readonly TimeSpan s_longPoll = TimeSpan.FromSeconds(20);
 
     private static readonly long s_visibilityTicks = TimeSpan.FromSeconds(30).Ticks;
+    private static readonly long s_visibilityMilliseconds = (long)TimeSpan.FromSeconds(30).TotalMilliseconds;
 
     private readonly CompletionCounter _massTransitCounter = new();
     private MessageBroker _broker = null!;
@@ -107,6 +108,40 @@ public class QueueThroughputBenchmarks
                 {
                     await channel.Reader.ReadAsync().ConfigureAwait(false);
                     deadlines += time.GetTimestamp() + s_visibilityTicks;
+                }
+
+                Interlocked.Add(ref sum, deadlines);
+            });
+    }
+
+    /// <summary>As <see cref="Floor_ChannelWithClockReads"/> with the coarse clock (<see cref="Environment.TickCount64"/>, which
+    /// moves in steps of the kernel's tick, 4 ms here): what a queue with timestamps and timers that coarse would pay.</summary>
+    /// <returns>A task that completes when every message has been read.</returns>
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public Task Floor_ChannelWithCoarseClockReads()
+    {
+        Channel<Order> channel = Channel.CreateUnbounded<Order>();
+        long sum = 0;
+        return RunAsync(
+            () =>
+            {
+                long stamps = 0;
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    stamps += Environment.TickCount64;
+                    channel.Writer.TryWrite(s_body);
+                }
+
+                Interlocked.Add(ref sum, stamps);
+                return Task.CompletedTask;
+            },
+            async () =>
+            {
+                long deadlines = 0;
+                for (int i = 0; i < Messages / Workers; i++)
+                {
+                    await channel.Reader.ReadAsync().ConfigureAwait(false);
+                    deadlines += Environment.TickCount64 + s_visibilityMilliseconds;
                 }
 
                 Interlocked.Add(ref sum, deadlines);
