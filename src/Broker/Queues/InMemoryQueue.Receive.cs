@@ -156,35 +156,57 @@ internal sealed partial class InMemoryQueue<T>
 
     private static ReceivedMessage<T> ToReceived(QueueMessage<T> message, long generation) => new(message, generation);
 
+    /// <summary>What a receive makes of a message it read from the channel.</summary>
+    private enum TakeOutcome
+    {
+        /// <summary>Deleted, purged or expired while it waited in the channel, or taken by a racing receive.</summary>
+        Skipped,
+
+        /// <summary>In flight for this receive.</summary>
+        Taken,
+
+        /// <summary>At the redrive policy's receive count: deleted here, for the caller to move to the dead-letter queue.</summary>
+        DeadLettered,
+    }
+
+    /// <summary>Takes a ready message read from the channel for a receive.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="generation">The receive's generation when the message is taken.</param>
+    private TakeOutcome TryTake(QueueMessage<T> message, out long generation)
+    {
+        long state = Volatile.Read(ref message.State);
+        generation = MessageState.Generation(state);
+        if (MessageState.Kind(state) != MessageState.Ready)
+        {
+            return TakeOutcome.Skipped;
+        }
+
+        if (generation >= _maxReceiveCount && _deadLetterQueue is not null)
+        {
+            return TryTransition(message, state, MessageState.Make(MessageState.Deleted, generation)) ? TakeOutcome.DeadLettered : TakeOutcome.Skipped;
+        }
+
+        generation++;
+        return TryTransition(message, state, MessageState.Make(MessageState.InFlight, generation)) ? TakeOutcome.Taken : TakeOutcome.Skipped;
+    }
+
     /// <summary>Takes one ready message without waiting: <see cref="TryReceiveStandard"/> for the usual long poll of one,
     /// without its buffers for ten.</summary>
     private IReadOnlyList<ReceivedMessage<T>> TryReceiveOneStandard(long visibilityTicks)
     {
         while (_ready.Reader.TryRead(out QueueMessage<T>? message))
         {
-            long state = Volatile.Read(ref message.State);
-            if (MessageState.Kind(state) != MessageState.Ready)
+            TakeOutcome outcome = TryTake(message, out long generation);
+            if (outcome == TakeOutcome.DeadLettered)
             {
-                continue; // Deleted, purged or expired while it waited in the channel.
+                MoveToDeadLetterQueue(message);
             }
 
-            long generation = MessageState.Generation(state);
-            if (generation >= _maxReceiveCount && _deadLetterQueue is not null)
-            {
-                if (TryTransition(message, state, MessageState.Make(MessageState.Deleted, generation)))
-                {
-                    MoveToDeadLetterQueue(message);
-                }
-
-                continue;
-            }
-
-            if (!TryTransition(message, state, MessageState.Make(MessageState.InFlight, generation + 1)))
+            if (outcome != TakeOutcome.Taken)
             {
                 continue;
             }
 
-            generation++;
             lock (_timers.Gate)
             {
                 // Under the gate for the reason given in TryReceiveStandard.
@@ -223,31 +245,20 @@ internal sealed partial class InMemoryQueue<T>
         int deadLetteredCount = 0;
         while (count < maxMessages && _ready.Reader.TryRead(out QueueMessage<T>? message))
         {
-            long state = Volatile.Read(ref message.State);
-            if (MessageState.Kind(state) != MessageState.Ready)
+            switch (TryTake(message, out _))
             {
-                continue; // Deleted, purged or expired while it waited in the channel.
-            }
-
-            long generation = MessageState.Generation(state);
-            if (generation >= _maxReceiveCount && _deadLetterQueue is not null)
-            {
-                if (TryTransition(message, state, MessageState.Make(MessageState.Deleted, generation)))
-                {
+                case TakeOutcome.Taken:
+                    taken[count++] = message;
+                    break;
+                case TakeOutcome.DeadLettered:
                     deadLettered[deadLetteredCount++] = message;
                     if (deadLetteredCount == MessageBuffer.Length)
                     {
                         MoveToDeadLetterQueue(deadLettered, deadLetteredCount);
                         deadLetteredCount = 0;
                     }
-                }
 
-                continue;
-            }
-
-            if (TryTransition(message, state, MessageState.Make(MessageState.InFlight, generation + 1)))
-            {
-                taken[count++] = message;
+                    break;
             }
         }
 
