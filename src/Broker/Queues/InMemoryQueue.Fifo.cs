@@ -202,7 +202,7 @@ internal sealed partial class InMemoryQueue<T>
             foreach (FifoQueueMessage<T> message in deadLettered)
             {
                 _deadLetterQueue!.AcceptDeadLetter(message, MessageState.Generation(message.State));
-            NoteDeadLettered(message);
+                NoteDeadLettered(message);
                 OnRemoved(message);
                 Settle(message);
             }
@@ -229,25 +229,13 @@ internal sealed partial class InMemoryQueue<T>
             return [];
         }
 
-        long nowUtc = _clock.UtcTicksAt(now);
-        long due = now + visibilityTicks;
+        long nowUtc = 0;
         var result = new ReceivedMessage<T>[taken.Count];
         for (int i = 0; i < taken.Count; i++)
         {
             FifoQueueMessage<T> message = taken[i];
             long generation = MessageState.Generation(message.State);
-            message.ReceivedAt = now;
-            message.VisibleAt = due;
-            if (visibilityTicks > 0)
-            {
-                _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
-            }
-
-            if (message.FirstReceiveUtcTicks == 0)
-            {
-                message.FirstReceiveUtcTicks = nowUtc;
-            }
-
+            StartVisibility_Locked(message, generation, now, visibilityTicks, ref nowUtc);
             result[i] = ToReceived(message, generation);
         }
 

@@ -210,19 +210,8 @@ internal sealed partial class InMemoryQueue<T>
             lock (_timers.Gate)
             {
                 // Under the gate for the reason given in TryReceiveStandard.
-                long now = _timers.Now;
-                long due = now + visibilityTicks;
-                message.ReceivedAt = now;
-                message.VisibleAt = due;
-                if (message.FirstReceiveUtcTicks == 0)
-                {
-                    message.FirstReceiveUtcTicks = _clock.UtcTicksAt(now);
-                }
-
-                if (visibilityTicks > 0)
-                {
-                    _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
-                }
+                long nowUtc = 0;
+                StartVisibility_Locked(message, generation, _timers.Now, visibilityTicks, ref nowUtc);
             }
 
             if (visibilityTicks == 0
@@ -281,29 +270,12 @@ internal sealed partial class InMemoryQueue<T>
             // The results are made under the gate: once it is released a short visibility timeout may lapse and another
             // receiver take the message, and this receive's handles must still carry this receive's generation.
             long now = _timers.Now;
-            long due = now + visibilityTicks;
             long nowUtc = 0;
             for (int i = 0; i < count; i++)
             {
                 QueueMessage<T> message = taken[i];
                 long generation = MessageState.Generation(Volatile.Read(ref message.State));
-                message.ReceivedAt = now;
-                message.VisibleAt = due;
-                if (message.FirstReceiveUtcTicks == 0)
-                {
-                    if (nowUtc == 0)
-                    {
-                        nowUtc = _clock.UtcTicksAt(now);
-                    }
-
-                    message.FirstReceiveUtcTicks = nowUtc;
-                }
-
-                if (!visibleAtOnce)
-                {
-                    _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
-                }
-
+                StartVisibility_Locked(message, generation, now, visibilityTicks, ref nowUtc);
                 ReceivedMessage<T> made = ToReceived(message, generation);
                 if (many is null)
                 {
@@ -336,6 +308,35 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         return OneReceivedMessage<T>.Create(single.Record!, single.Generation);
+    }
+
+    /// <summary>Starts a receive's visibility timeout at <paramref name="now"/>: stamps the message and schedules the timeout's
+    /// end (a zero timeout schedules nothing). Under the gate.</summary>
+    /// <param name="message">The message, in flight for this receive.</param>
+    /// <param name="generation">The receive's generation.</param>
+    /// <param name="now">The receive's time, in timer ticks.</param>
+    /// <param name="visibilityTicks">The visibility timeout, in timer ticks.</param>
+    /// <param name="nowUtc">The wall-clock time at <paramref name="now"/>, read on the first message that needs it (0 until then),
+    /// so every message of one receive gets the same first-receive time.</param>
+    private void StartVisibility_Locked(QueueMessage<T> message, long generation, long now, long visibilityTicks, ref long nowUtc)
+    {
+        long due = now + visibilityTicks;
+        message.ReceivedAt = now;
+        message.VisibleAt = due;
+        if (message.FirstReceiveUtcTicks == 0)
+        {
+            if (nowUtc == 0)
+            {
+                nowUtc = _clock.UtcTicksAt(now);
+            }
+
+            message.FirstReceiveUtcTicks = nowUtc;
+        }
+
+        if (visibilityTicks > 0)
+        {
+            _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
+        }
     }
 
     private void MoveToDeadLetterQueue(MessageBuffer messages, int count)

@@ -97,15 +97,11 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             }
         }
 
-        _heap.Enqueue(entry, dueTicks);
-        if (dueTicks < _heapState.ArmedFor)
-        {
-            Arm_Locked(dueTicks);
-        }
+        Enqueue_Locked(_heap, entry, dueTicks);
     }
 
     /// <summary>Schedules an entry due at <paramref name="dueTicks"/>, in the in-order lane when that is not before the
-    /// lane's last due time (the usual case for a fixed delay), in the heap otherwise.</summary>
+    /// lane's last due time (the usual case for a fixed delay), in the overflow heap otherwise.</summary>
     /// <remarks>Takes the gate only when the lane was empty (to arm the timer) or the entry goes to the heap; may be called
     /// with the gate held. Producers read the time before they take the lane's lock, so two of them may append in the other
     /// order than they read it: an entry due at most <see cref="LaneReorderTolerance"/> before the lane's last one is
@@ -156,11 +152,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
                     Compact_Locked(_laneOverflow);
                 }
 
-                _laneOverflow.Enqueue(entry, due);
-                if (due < _heapState.ArmedFor)
-                {
-                    Arm_Locked(due);
-                }
+                Enqueue_Locked(_laneOverflow, entry, due);
             }
         }
     }
@@ -336,6 +328,16 @@ internal sealed class TimerQueue<TEntry> : IDisposable
         if (fired is not null)
         {
             _handler.AfterFire(fired);
+        }
+    }
+
+    /// <summary>Puts an entry in one of the heaps and arms the timer for it if it is due before what the timer waits for.</summary>
+    private void Enqueue_Locked(PriorityQueue<TEntry, long> heap, in TEntry entry, long dueTicks)
+    {
+        heap.Enqueue(entry, dueTicks);
+        if (dueTicks < _heapState.ArmedFor)
+        {
+            Arm_Locked(dueTicks);
         }
     }
 
