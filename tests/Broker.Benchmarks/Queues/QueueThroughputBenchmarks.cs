@@ -181,11 +181,12 @@ public class QueueThroughputBenchmarks
     }
 
     /// <summary>Broker: SendAsync, ReceiveAsync (one message, long poll) and DeleteAsync per message.</summary>
+    /// <remarks>As the channel's readers, each consumer takes its share of the messages, so none needs a count shared with
+    /// the others or a token to end its last wait.</remarks>
     /// <returns>A task that completes when every message has been deleted.</returns>
     [Benchmark(OperationsPerInvoke = Messages)]
     public Task Broker_SendReceiveDelete()
     {
-        var progress = new ConsumerProgress(Messages);
         return RunAsync(
             async () =>
             {
@@ -196,38 +197,23 @@ public class QueueThroughputBenchmarks
             },
             async () =>
             {
-                while (true)
+                for (int taken = 0; taken < Messages / Workers;)
                 {
-                    IReadOnlyList<ReceivedMessage<Order>> received;
-                    try
-                    {
-                        received = await _queue.ReceiveAsync(1, s_longPoll, cancellationToken: progress.Done).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return; // Another consumer took the last message.
-                    }
-
-                    foreach (ReceivedMessage<Order> message in received)
+                    foreach (ReceivedMessage<Order> message in await _queue.ReceiveAsync(1, s_longPoll).ConfigureAwait(false))
                     {
                         await _queue.DeleteAsync(message.ReceiptHandle).ConfigureAwait(false);
-                    }
-
-                    if (progress.Add(received.Count))
-                    {
-                        return;
+                        taken++;
                     }
                 }
-            },
-            progress);
+            });
     }
 
     /// <summary>Broker in batches of 10: SendBatchAsync, ReceiveAsync of up to 10 (long poll) and DeleteBatchAsync.</summary>
+    /// <remarks>Each consumer takes its share, asking for no more than it still needs.</remarks>
     /// <returns>A task that completes when every message has been deleted.</returns>
     [Benchmark(OperationsPerInvoke = Messages)]
     public Task Broker_SendReceiveDelete_Batch10()
     {
-        var progress = new ConsumerProgress(Messages);
         return RunAsync(
             async () =>
             {
@@ -239,26 +225,17 @@ public class QueueThroughputBenchmarks
             },
             async () =>
             {
-                while (true)
+                for (int taken = 0; taken < Messages / Workers;)
                 {
-                    IReadOnlyList<ReceivedMessage<Order>> received;
-                    try
+                    int wanted = Math.Min(BatchEntries.Size, (Messages / Workers) - taken);
+                    IReadOnlyList<ReceivedMessage<Order>> received = await _queue.ReceiveAsync(wanted, s_longPoll).ConfigureAwait(false);
+                    if (received.Count > 0)
                     {
-                        received = await _queue.ReceiveAsync(BatchEntries.Size, s_longPoll, cancellationToken: progress.Done).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-
-                    await _queue.DeleteBatchAsync(BatchEntries.ToDelete(received)).ConfigureAwait(false);
-                    if (progress.Add(received.Count))
-                    {
-                        return;
+                        await _queue.DeleteBatchAsync(BatchEntries.ToDelete(received)).ConfigureAwait(false);
+                        taken += received.Count;
                     }
                 }
-            },
-            progress);
+            });
     }
 
     /// <summary>The raw channel with a read of <typeparamref name="TClock"/> per send and per receive.</summary>
@@ -294,7 +271,7 @@ public class QueueThroughputBenchmarks
             });
     }
 
-    private async Task RunAsync(Func<Task> produce, Func<Task> consume, ConsumerProgress? progress = null)
+    private async Task RunAsync(Func<Task> produce, Func<Task> consume)
     {
         var tasks = new Task[2 * Workers];
         for (int i = 0; i < Workers; i++)
@@ -304,6 +281,5 @@ public class QueueThroughputBenchmarks
         }
 
         await Task.WhenAll(tasks).ConfigureAwait(false);
-        progress?.Dispose();
     }
 }
