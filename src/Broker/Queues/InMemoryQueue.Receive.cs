@@ -80,15 +80,18 @@ internal sealed partial class InMemoryQueue<T>
     private async ValueTask<IReadOnlyList<ReceivedMessage<T>>> WaitAndReceiveAsync(int maxMessages, long visibilityTicks, string? attemptId, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+
+        // Linking costs two registrations and a source per wait; a caller's token that can never be cancelled needs none.
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token) : null;
+        CancellationToken waitToken = linked?.Token ?? timeout.Token;
         while (true)
         {
             bool open;
             try
             {
                 open = _fifo is null
-                    ? await _ready.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false)
-                    : await _fifo.Available.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+                    ? await _ready.Reader.WaitToReadAsync(waitToken).ConfigureAwait(false)
+                    : await _fifo.Available.Reader.WaitToReadAsync(waitToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

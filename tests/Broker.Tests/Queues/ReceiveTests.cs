@@ -183,6 +183,23 @@ public sealed class ReceiveTests
     }
 
     [Fact]
+    public async Task ReceiveAsync_LongPollWithCancellableToken_ReturnsEmptyOnceWaitTimeElapses()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
+        using var cancellation = new CancellationTokenSource();
+        Task<IReadOnlyList<ReceivedMessage<string>>> pending = queue.ReceiveAsync(1, TimeSpan.FromSeconds(20), cancellationToken: cancellation.Token).AsTask();
+
+        _clock.Advance(TimeSpan.FromSeconds(20) - s_tick);
+        bool completedEarly = pending.IsCompleted;
+        _clock.Advance(s_tick);
+        IReadOnlyList<ReceivedMessage<string>> received = await pending.Bounded();
+
+        completedEarly.Should().BeFalse();
+        received.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task ReceiveAsync_NullWaitTime_UsesQueueReceiveWaitTime()
     {
         using var broker = new MessageBroker(_clock);
