@@ -217,10 +217,9 @@ internal sealed partial class InMemoryQueue<T>
                 StartVisibility_Locked(message, generation, _timers.Now, visibilityTicks, ref nowUtc);
             }
 
-            if (visibilityTicks == 0
-                && TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
+            if (visibilityTicks == 0)
             {
-                _ready.Writer.TryWrite(message); // A zero timeout hides nothing.
+                ReturnAtOnce(message, generation);
             }
 
             return OneReceivedMessage<T>.Create(message, generation);
@@ -296,12 +295,7 @@ internal sealed partial class InMemoryQueue<T>
             // A zero timeout hides nothing: the messages go straight back, after this batch so none is returned twice.
             for (int i = 0; i < count; i++)
             {
-                QueueMessage<T> message = taken[i];
-                long generation = (many is null ? single : many[i]).Generation;
-                if (TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
-                {
-                    _ready.Writer.TryWrite(message);
-                }
+                ReturnAtOnce(taken[i], (many is null ? single : many[i]).Generation);
             }
         }
 
@@ -339,6 +333,16 @@ internal sealed partial class InMemoryQueue<T>
         if (visibilityTicks > 0)
         {
             _timers.Schedule_Locked(new QueueTimerEntry<T>(message, generation, QueueTimerKind.Visibility, due), due);
+        }
+    }
+
+    /// <summary>Puts a message received with a zero visibility timeout straight back in the channel, unless it was deleted
+    /// or changed meanwhile: a zero timeout hides nothing.</summary>
+    private void ReturnAtOnce(QueueMessage<T> message, long generation)
+    {
+        if (TryTransition(message, MessageState.Make(MessageState.InFlight, generation), MessageState.Make(MessageState.Ready, generation)))
+        {
+            _ready.Writer.TryWrite(message);
         }
     }
 
