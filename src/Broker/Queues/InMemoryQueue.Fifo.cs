@@ -25,7 +25,7 @@ internal sealed partial class InMemoryQueue<T>
         FifoGroup<T>? signal = null;
         bool duplicate;
         SendResult result;
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             long now = _timers.Now;
             duplicate = fifo.Deduplication.TryGet(deduplicationKey, now, out result);
@@ -50,7 +50,7 @@ internal sealed partial class InMemoryQueue<T>
 
                 _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
                 group.Messages.Enqueue(message);
-                ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks);
+                ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks, gateHeld: true);
                 result = new SendResult(message.Id, message.SequenceNumber);
                 fifo.Deduplication.Set(deduplicationKey, result, now);
                 signal = TryMakeAvailable_Locked(group) ? group : null;
@@ -76,7 +76,7 @@ internal sealed partial class InMemoryQueue<T>
     private bool TryFindDuplicate(T body, in PreparedMessage prepared, out SendResult original)
     {
         string deduplicationKey = DeduplicationKey(prepared.MessageGroupId!, prepared.DeduplicationId ?? ContentHash.Compute(body, _jsonOptions));
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             return _fifo!.Deduplication.TryGet(deduplicationKey, _timers.Now, out original);
         }
@@ -91,7 +91,7 @@ internal sealed partial class InMemoryQueue<T>
     {
         FifoState fifo = _fifo!;
         FifoGroup<T>? signal;
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             long now = _timers.Now;
             FifoGroup<T> group = GetOrAddGroup_Locked(source.MessageGroupId ?? string.Empty);
@@ -114,7 +114,7 @@ internal sealed partial class InMemoryQueue<T>
 
             _counts.Add(MessageState.Ready);
             group.Messages.Enqueue(message);
-            ScheduleNew(message, now, 0, _retentionTicks);
+            ScheduleNew(message, now, 0, _retentionTicks, gateHeld: true);
             signal = TryMakeAvailable_Locked(group) ? group : null;
         }
 
@@ -132,7 +132,7 @@ internal sealed partial class InMemoryQueue<T>
         List<FifoQueueMessage<T>>? deadLettered = null;
         List<FifoGroup<T>>? signals = null;
         ReceivedMessage<T>[] result;
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             long now = _timers.Now;
             if (attemptId is not null && TryRepeatAttempt_Locked(attemptId, now, visibilityTicks, out ReceivedMessage<T>[]? repeated))
@@ -284,7 +284,7 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         bool available;
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             available = TryMakeAvailable_Locked(fifoMessage.Group);
         }

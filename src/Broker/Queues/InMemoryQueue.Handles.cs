@@ -108,7 +108,7 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         bool madeVisible = false;
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             long state = Volatile.Read(ref message.State);
             if (state != MessageState.Make(MessageState.InFlight, generation))

@@ -210,7 +210,7 @@ internal sealed partial class InMemoryQueue<T>
                 continue;
             }
 
-            lock (_timers.Gate)
+            using (_timers.Gate.Enter())
             {
                 // Under the gate for the reason given in TryReceiveStandard.
                 long nowUtc = 0;
@@ -267,7 +267,7 @@ internal sealed partial class InMemoryQueue<T>
         ReceivedMessage<T>[]? many = count > 1 ? new ReceivedMessage<T>[count] : null;
         ReceivedMessage<T> single = default;
         bool visibleAtOnce = visibilityTicks == 0;
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             // The results are made under the gate: once it is released a short visibility timeout may lapse and another
             // receiver take the message, and this receive's handles must still carry this receive's generation.

@@ -187,7 +187,7 @@ internal sealed partial class InMemoryQueue<T>
         };
 
         _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
-        ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks);
+        ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks, gateHeld: false);
 
         if (!delayed)
         {
@@ -197,18 +197,35 @@ internal sealed partial class InMemoryQueue<T>
         return new SendResult(id);
     }
 
-    /// <summary>Schedules a new message's retention and, if it is delayed, the end of its delay, counted from <paramref name="now"/>.
-    /// Works with or without the timer gate held.</summary>
+    /// <summary>Schedules a new message's retention and, if it is delayed, the end of its delay, counted from <paramref name="now"/>.</summary>
+    /// <param name="message">The message just stored.</param>
+    /// <param name="now">The time it was stored, in timer ticks.</param>
+    /// <param name="delayTicks">Its delivery delay; 0 for none.</param>
+    /// <param name="retentionTicks">How long it is kept from <paramref name="now"/>.</param>
+    /// <param name="gateHeld">Whether the caller holds the timer gate (FIFO sends do), which is not reentrant.</param>
     /// <remarks>Retention goes to the timer queue's in-order lane: with one retention period per queue, messages sent one
     /// after another expire in the order they were sent, so a send does not take the gate receivers use. A dead-lettered
     /// message, which keeps its first sent time, may be due before the last one; the timer queue then puts it in the heap.</remarks>
-    private void ScheduleNew(QueueMessage<T> message, long now, long delayTicks, long retentionTicks)
+    private void ScheduleNew(QueueMessage<T> message, long now, long delayTicks, long retentionTicks, bool gateHeld)
     {
-        _timers.ScheduleInOrder(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, Due: 0), now + retentionTicks);
-        if (delayTicks > 0)
+        var retention = new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, Due: 0);
+        long due = now + delayTicks;
+        var delay = new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, due);
+        if (gateHeld)
         {
-            long due = now + delayTicks;
-            _timers.Schedule(new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, due), due);
+            _timers.ScheduleInOrder_Locked(retention, now + retentionTicks);
+            if (delayTicks > 0)
+            {
+                _timers.Schedule_Locked(delay, due);
+            }
+        }
+        else
+        {
+            _timers.ScheduleInOrder(retention, now + retentionTicks);
+            if (delayTicks > 0)
+            {
+                _timers.Schedule(delay, due);
+            }
         }
     }
 
@@ -260,7 +277,7 @@ internal sealed partial class InMemoryQueue<T>
         };
 
         _counts.Add(MessageState.Ready);
-        ScheduleNew(message, now, 0, _retentionTicks - age);
+        ScheduleNew(message, now, 0, _retentionTicks - age, gateHeld: false);
 
         _ready.Writer.TryWrite(message);
     }

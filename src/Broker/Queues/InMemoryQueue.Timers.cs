@@ -76,7 +76,7 @@ internal sealed partial class InMemoryQueue<T>
 
         ThrowIfClosed();
         var purged = new List<QueueMessage<T>>();
-        lock (_timers.Gate)
+        using (_timers.Gate.Enter())
         {
             // Every stored message has a retention entry, so the timer queue reaches all of them, in flight and delayed included.
             _timers.Drain_Locked(

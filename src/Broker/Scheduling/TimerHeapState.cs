@@ -27,5 +27,5 @@ internal sealed class TimerHeapState
     /// <summary>The gate that serializes scheduling on the heap with firing; placed a padding's width after the fields above,
     /// which it thereby keeps apart from the next object.</summary>
     [FieldOffset((2 * Padding) + 16)]
-    public readonly Lock Gate = new();
+    public SpinGate Gate = new();
 }

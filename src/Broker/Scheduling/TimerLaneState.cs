@@ -19,5 +19,5 @@ internal sealed class TimerLaneState
 
     /// <summary>The lane's lock; placed as <see cref="TimerHeapState.Gate"/> is.</summary>
     [FieldOffset((2 * Padding) + 16)]
-    public readonly Lock Gate = new();
+    public SpinGate Gate = new();
 }

@@ -17,8 +17,9 @@ namespace Broker.Scheduling;
 /// timestamp, so wall-clock changes do not move expiries.
 /// The in-order lane has its own lock, so producers scheduling retention do not contend with receivers scheduling
 /// visibility timeouts on the heap's gate, and appending to it costs O(1). An entry due before the lane's last one
-/// goes to an overflow heap under the gate instead, so the lane stays sorted. Firing takes all three in due order. Lock order: the gate, then the
-/// lane's lock; nothing takes the gate while holding the lane's lock.
+/// goes to an overflow heap under the gate instead, so the lane stays sorted. Firing takes all three in due order. Both locks are
+/// <see cref="SpinGate"/>s, which are not reentrant. Lock order: the gate, then the lane's lock; nothing takes the gate
+/// while holding the lane's lock.
 /// </remarks>
 internal sealed class TimerQueue<TEntry> : IDisposable
 {
@@ -50,7 +51,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     }
 
     /// <summary>Gets the gate that serializes scheduling with firing; callers that must agree with the timer take it.</summary>
-    public Lock Gate => _heapState.Gate;
+    public ref SpinGate Gate => ref _heapState.Gate;
 
     /// <summary>Gets the current time in ticks since the queue was created.</summary>
     public long Now => _clock.Now;
@@ -60,9 +61,9 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     {
         get
         {
-            lock (_heapState.Gate)
+            using (_heapState.Gate.Enter())
             {
-                lock (_laneState.Gate)
+                using (_laneState.Gate.Enter())
                 {
                     return _heap.Count + _laneOverflow.Count + _lane.Count;
                 }
@@ -72,7 +73,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     public void Schedule(in TEntry entry, long dueTicks)
     {
-        lock (_heapState.Gate)
+        using (_heapState.Gate.Enter())
         {
             Schedule_Locked(entry, dueTicks);
         }
@@ -80,7 +81,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     public void Schedule_Locked(in TEntry entry, long dueTicks)
     {
-        Debug.Assert(_heapState.Gate.IsHeldByCurrentThread);
+        Debug.Assert(_heapState.Gate.IsHeld);
         if (_heapState.Disposed)
         {
             return;
@@ -102,59 +103,93 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     /// <summary>Schedules an entry due at <paramref name="dueTicks"/>, in the in-order lane when that is not before the
     /// lane's last due time (the usual case for a fixed delay), in the overflow heap otherwise.</summary>
-    /// <remarks>Takes the gate only when the lane was empty (to arm the timer) or the entry goes to the heap; may be called
-    /// with the gate held. Producers read the time before they take the lane's lock, so two of them may append in the other
-    /// order than they read it: an entry due at most <see cref="LaneReorderTolerance"/> before the lane's last one is
-    /// appended with that last due time instead, firing that much late, never early.</remarks>
+    /// <remarks>Takes the gate only when the lane was empty (to arm the timer) or the entry goes to the heap; callers that
+    /// hold the gate call <see cref="ScheduleInOrder_Locked"/> instead, since the gate is not reentrant. Producers read the
+    /// time before they take the lane's lock, so two of them may append in the other order than they read it: an entry due
+    /// at most <see cref="LaneReorderTolerance"/> before the lane's last one is appended with that last due time instead,
+    /// firing that much late, never early.</remarks>
     public void ScheduleInOrder(in TEntry entry, long dueTicks)
     {
         long due = dueTicks;
-        bool wasEmpty = false;
-        lock (_laneState.Gate)
+        bool appended = TryAppendToLane(entry, ref due, out bool wasEmpty);
+        if (appended && !wasEmpty)
         {
-            if (due >= _laneState.LastDue || _laneState.LastDue - due <= LaneReorderTolerance)
-            {
-                due = Math.Max(due, _laneState.LastDue);
-                if (--_laneState.SchedulesToCheck < 0)
-                {
-                    // As for the heap, checked once per CompactionSlack entries.
-                    _laneState.SchedulesToCheck = CompactionSlack;
-                    if (_lane.Count > (2 * _handler.InOrderLiveEntryBound) + CompactionSlack)
-                    {
-                        CompactLane_Locked();
-                    }
-                }
-
-                wasEmpty = _lane.Count == 0;
-                _lane.Enqueue((entry, due));
-                _laneState.LastDue = due;
-                if (!wasEmpty)
-                {
-                    return; // The timer is armed for the lane's first entry or earlier already.
-                }
-            }
+            return; // The timer is armed for the lane's first entry or earlier already.
         }
 
-        lock (_heapState.Gate)
+        using (_heapState.Gate.Enter())
         {
-            if (wasEmpty)
-            {
-                if (!_heapState.Disposed && due < _heapState.ArmedFor)
-                {
-                    Arm_Locked(due);
-                }
-            }
-            else if (!_heapState.Disposed)
-            {
-                // Rare enough (dead letters, a producer held up for over a millisecond) to check the bound every time.
-                if (_laneOverflow.Count > (2 * _handler.InOrderLiveEntryBound) + CompactionSlack)
-                {
-                    Compact_Locked(_laneOverflow);
-                }
-
-                Enqueue_Locked(_laneOverflow, entry, due);
-            }
+            FinishInOrder_Locked(entry, due, appended);
         }
+    }
+
+    /// <summary>Does what <see cref="ScheduleInOrder"/> does, for a caller that holds the gate.</summary>
+    public void ScheduleInOrder_Locked(in TEntry entry, long dueTicks)
+    {
+        Debug.Assert(_heapState.Gate.IsHeld);
+        long due = dueTicks;
+        bool appended = TryAppendToLane(entry, ref due, out bool wasEmpty);
+        if (!appended || wasEmpty)
+        {
+            FinishInOrder_Locked(entry, due, appended);
+        }
+    }
+
+    /// <summary>Appends an entry to the lane unless it is due too long before the lane's last one; may lift
+    /// <paramref name="due"/> to that last due time (see <see cref="ScheduleInOrder"/>).</summary>
+    private bool TryAppendToLane(in TEntry entry, ref long due, out bool wasEmpty)
+    {
+        using (_laneState.Gate.Enter())
+        {
+            if (due < _laneState.LastDue && _laneState.LastDue - due > LaneReorderTolerance)
+            {
+                wasEmpty = false;
+                return false;
+            }
+
+            due = Math.Max(due, _laneState.LastDue);
+            if (--_laneState.SchedulesToCheck < 0)
+            {
+                // As for the heap, checked once per CompactionSlack entries.
+                _laneState.SchedulesToCheck = CompactionSlack;
+                if (_lane.Count > (2 * _handler.InOrderLiveEntryBound) + CompactionSlack)
+                {
+                    CompactLane_Locked();
+                }
+            }
+
+            wasEmpty = _lane.Count == 0;
+            _lane.Enqueue((entry, due));
+            _laneState.LastDue = due;
+            return true;
+        }
+    }
+
+    /// <summary>Arms the timer for an entry appended to an empty lane, or puts one the lane refused in the overflow heap.</summary>
+    private void FinishInOrder_Locked(in TEntry entry, long due, bool appended)
+    {
+        if (_heapState.Disposed)
+        {
+            return;
+        }
+
+        if (appended)
+        {
+            if (due < _heapState.ArmedFor)
+            {
+                Arm_Locked(due);
+            }
+
+            return;
+        }
+
+        // Rare enough (dead letters, a producer held up for over a millisecond) to check the bound every time.
+        if (_laneOverflow.Count > (2 * _handler.InOrderLiveEntryBound) + CompactionSlack)
+        {
+            Compact_Locked(_laneOverflow);
+        }
+
+        Enqueue_Locked(_laneOverflow, entry, due);
     }
 
     /// <summary>Drops stale entries from the front of the in-order lane, at most <paramref name="limit"/>, stopping at the first
@@ -165,7 +200,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     /// <param name="limit">How many entries to drop at most.</param>
     public void TrimInOrderFront(int limit)
     {
-        lock (_laneState.Gate)
+        using (_laneState.Gate.Enter())
         {
             for (int dropped = 0; dropped < limit && _lane.TryPeek(out (TEntry Entry, long Due) first) && !_handler.IsLive(first.Entry); dropped++)
             {
@@ -180,7 +215,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     public long? MinDue<TState>(Func<TEntry, TState, bool> match, TState state)
     {
         long? min = null;
-        lock (_heapState.Gate)
+        using (_heapState.Gate.Enter())
         {
             foreach (PriorityQueue<TEntry, long> heap in (ReadOnlySpan<PriorityQueue<TEntry, long>>)[_heap, _laneOverflow])
             {
@@ -193,7 +228,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
                 }
             }
 
-            lock (_laneState.Gate)
+            using (_laneState.Gate.Enter())
             {
                 // The lane is sorted, so its first match is its earliest.
                 foreach ((TEntry entry, long due) in _lane)
@@ -218,7 +253,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     /// <summary>Removes every entry and hands each to <paramref name="visit"/>; used by purge.</summary>
     public void Drain_Locked<TState>(Action<TEntry, TState> visit, TState state)
     {
-        Debug.Assert(_heapState.Gate.IsHeldByCurrentThread);
+        Debug.Assert(_heapState.Gate.IsHeld);
         foreach (PriorityQueue<TEntry, long> heap in (ReadOnlySpan<PriorityQueue<TEntry, long>>)[_heap, _laneOverflow])
         {
             foreach ((TEntry entry, long _) in heap.UnorderedItems)
@@ -229,7 +264,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             heap.Clear();
         }
 
-        lock (_laneState.Gate)
+        using (_laneState.Gate.Enter())
         {
             foreach ((TEntry entry, long _) in _lane)
             {
@@ -242,12 +277,12 @@ internal sealed class TimerQueue<TEntry> : IDisposable
 
     public void Dispose()
     {
-        lock (_heapState.Gate)
+        using (_heapState.Gate.Enter())
         {
             _heapState.Disposed = true;
             _heap.Clear();
             _laneOverflow.Clear();
-            lock (_laneState.Gate)
+            using (_laneState.Gate.Enter())
             {
                 _lane.Clear();
             }
@@ -259,7 +294,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     private void OnTimer()
     {
         List<TEntry>? fired = null;
-        lock (_heapState.Gate)
+        using (_heapState.Gate.Enter())
         {
             if (_heapState.Disposed)
             {
@@ -270,7 +305,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
             long now = Now;
             List<(TEntry Entry, long Due)>? laneDue = null;
             long laneNext = long.MaxValue;
-            lock (_laneState.Gate)
+            using (_laneState.Gate.Enter())
             {
                 while (_lane.TryPeek(out (TEntry Entry, long Due) first) && first.Due <= now)
                 {

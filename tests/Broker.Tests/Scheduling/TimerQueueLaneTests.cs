@@ -45,6 +45,24 @@ public sealed class TimerQueueLaneTests : IDisposable
         _handler.Fired.Should().Equal("dead letter", "later");
     }
 
+    [Fact]
+    public void ScheduleInOrder_Locked_WithTheGateHeld_ArmsTheTimerForAnEmptyLaneAndSendsAnEarlierEntryToTheHeap()
+    {
+        using (_timers.Gate.Enter())
+        {
+            _timers.ScheduleInOrder_Locked("first", 10 * s_millisecond);
+            _timers.ScheduleInOrder_Locked("dead letter", 2 * s_millisecond);
+        }
+
+        _time.Advance(TimeSpan.FromTicks(2 * s_millisecond));
+        string[] atEarlier = [.. _handler.Fired];
+        _time.Advance(TimeSpan.FromTicks(8 * s_millisecond));
+
+        atEarlier.Should().Equal("dead letter");
+        _handler.Fired.Should().Equal("dead letter", "first");
+        _timers.Gate.IsHeld.Should().BeFalse();
+    }
+
     public void Dispose() => _timers.Dispose();
 
     private sealed class RecordingHandler : ITimerEntryHandler<string>
