@@ -48,7 +48,6 @@ internal sealed partial class InMemoryQueue<T>
                     TraceParent = traceParent,
                 };
 
-                _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
                 group.Messages.Enqueue(message);
                 ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks, gateHeld: true);
                 result = new SendResult(message.Id, message.SequenceNumber);
@@ -112,7 +111,6 @@ internal sealed partial class InMemoryQueue<T>
                 Flags = flags,
             };
 
-            _counts.Add(MessageState.Ready);
             group.Messages.Enqueue(message);
             ScheduleNew(message, now, 0, _retentionTicks, gateHeld: true);
             signal = TryMakeAvailable_Locked(group) ? group : null;
@@ -174,7 +172,7 @@ internal sealed partial class InMemoryQueue<T>
                         continue;
                     }
 
-                    if (TryTransition(message, state, MessageState.Make(MessageState.InFlight, generation + 1)))
+                    if (TryReceiveTransition(message, state, generation + 1))
                     {
                         taken.Add(message);
                     }

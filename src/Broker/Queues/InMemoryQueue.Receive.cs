@@ -190,7 +190,7 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         generation++;
-        return TryTransition(message, state, MessageState.Make(MessageState.InFlight, generation)) ? TakeOutcome.Taken : TakeOutcome.Skipped;
+        return TryReceiveTransition(message, state, generation) ? TakeOutcome.Taken : TakeOutcome.Skipped;
     }
 
     /// <summary>Takes one ready message without waiting: <see cref="TryReceiveStandard"/> for the usual long poll of one,
@@ -307,8 +307,13 @@ internal sealed partial class InMemoryQueue<T>
         return OneReceivedMessage<T>.Create(single.Record!, single.Generation);
     }
 
-    /// <summary>Starts a receive's visibility timeout at <paramref name="now"/>: stamps the message and schedules the timeout's
-    /// end (a zero timeout schedules nothing). Under the gate.</summary>
+    /// <summary>Moves a ready message to in flight for a receive, without counting it: <see cref="StartVisibility_Locked"/>,
+    /// which every receive calls next under the gate, counts it there.</summary>
+    private static bool TryReceiveTransition(QueueMessage<T> message, long readyState, long generation)
+        => Interlocked.CompareExchange(ref message.State, MessageState.Make(MessageState.InFlight, generation), readyState) == readyState;
+
+    /// <summary>Starts a receive's visibility timeout at <paramref name="now"/>: counts the message in flight, stamps it and
+    /// schedules the timeout's end (a zero timeout schedules nothing). Under the gate.</summary>
     /// <param name="message">The message, in flight for this receive.</param>
     /// <param name="generation">The receive's generation.</param>
     /// <param name="now">The receive's time, in timer ticks.</param>
@@ -317,6 +322,7 @@ internal sealed partial class InMemoryQueue<T>
     /// so every message of one receive gets the same first-receive time.</param>
     private void StartVisibility_Locked(QueueMessage<T> message, long generation, long now, long visibilityTicks, ref long nowUtc)
     {
+        _counts.Receive_Locked();
         long due = now + visibilityTicks;
         message.ReceivedAt = now;
         message.VisibleAt = due;

@@ -186,7 +186,6 @@ internal sealed partial class InMemoryQueue<T>
             TraceParent = traceParent,
         };
 
-        _counts.Add(delayed ? MessageState.Delayed : MessageState.Ready);
         ScheduleNew(message, now, prepared.DelayTicks, _retentionTicks, gateHeld: false);
 
         if (!delayed)
@@ -276,7 +275,6 @@ internal sealed partial class InMemoryQueue<T>
             Flags = flags,
         };
 
-        _counts.Add(MessageState.Ready);
         ScheduleNew(message, now, 0, _retentionTicks - age, gateHeld: false);
 
         _ready.Writer.TryWrite(message);

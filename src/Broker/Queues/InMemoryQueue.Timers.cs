@@ -4,6 +4,11 @@ namespace Broker.Queues;
 
 internal sealed partial class InMemoryQueue<T>
 {
+    /// <summary>Counts a stored message when its retention entry, the one entry scheduled in order, is appended.</summary>
+    /// <remarks>The entry is scheduled once, when the message is stored and before it is in the channel or its group, so the
+    /// message is still in the state it was stored in.</remarks>
+    public void OnInOrderSchedule_Locked(in QueueTimerEntry<T> entry) => _counts.Add_Locked(MessageState.Kind(Volatile.Read(ref entry.Message.State)));
+
     public bool IsLive(in QueueTimerEntry<T> entry)
     {
         QueueMessage<T> message = entry.Message;

@@ -165,7 +165,8 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     }
 
     /// <summary>Changes a message's state if it is still <paramref name="expected"/>, keeping the counts in step.</summary>
-    /// <remarks>Every state change goes through here, so the counts are exact once concurrent operations settle.</remarks>
+    /// <remarks>Every state change but a receive's goes through here (a receive is counted under the gate, see
+    /// <see cref="TryReceiveTransition"/>), so the counts are exact once concurrent operations settle.</remarks>
     private bool TryTransition(QueueMessage<T> message, long expected, long next)
     {
         if (Interlocked.CompareExchange(ref message.State, next, expected) != expected)

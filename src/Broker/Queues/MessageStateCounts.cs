@@ -5,7 +5,10 @@ namespace Broker.Queues;
 /// Counting each change once (from one state to another) instead of decrementing one count and incrementing another
 /// makes a change cost one interlocked add instead of two; a state's count is what went into it minus what left it.
 /// Every change has its own cache line, so a producer storing messages and a consumer receiving and deleting them do
-/// not write the same line, nor the queue object's lines that both read. Counts read while changes are under way may
+/// not write the same line, nor the queue object's lines that both read. Two changes are counted under a lock their
+/// writers hold anyway, without an atomic operation: storing a message (the lane lock, taken to append its retention
+/// entry) and receiving one (the timer gate, taken to schedule its visibility timeout). Every other change counts with an
+/// interlocked add, and a counter is only ever changed one way. Counts read while changes are under way may
 /// be off by those changes (Count clamps at zero); they are exact once the changes settle.
 /// </remarks>
 internal sealed class MessageStateCounts
@@ -20,8 +23,13 @@ internal sealed class MessageStateCounts
 
     private readonly long[] _changes = new long[(Stored + 1) * States * Stride];
 
-    /// <summary>Counts a new message stored in <paramref name="kind"/>.</summary>
-    public void Add(long kind) => Interlocked.Increment(ref _changes[Index(Stored, kind)]);
+    /// <summary>Counts a new message stored in <paramref name="kind"/>, for a caller holding the lock under which every such
+    /// count is made (the timer queue's lane lock), so no atomic operation is needed.</summary>
+    public void Add_Locked(long kind) => Increment_Locked(Index(Stored, kind));
+
+    /// <summary>Counts a message received, from ready to in flight, for a caller holding the timer gate, under which every
+    /// such count is made.</summary>
+    public void Receive_Locked() => Increment_Locked(Index(MessageState.Ready, MessageState.InFlight));
 
     /// <summary>Counts a message moving from <paramref name="from"/> to <paramref name="to"/>; a change within one state counts nothing.</summary>
     public void Move(long from, long to)
@@ -51,4 +59,11 @@ internal sealed class MessageStateCounts
     }
 
     private static int Index(long from, long to) => (int)((from * States) + to) * Stride;
+
+    /// <summary>Adds one to a counter only ever changed under one lock: read, then a volatile write, which no reader sees torn.</summary>
+    private void Increment_Locked(int index)
+    {
+        ref long counter = ref _changes[index];
+        Volatile.Write(ref counter, counter + 1);
+    }
 }

@@ -12,6 +12,10 @@ internal interface ITimerEntryHandler<TEntry>
     /// used to decide when their stale entries are worth compacting.</summary>
     long HeapLiveEntryBound { get; }
 
+    /// <summary>Called under the lane's lock for every entry scheduled in order, before it is placed; these calls never run at
+    /// once, so the handler may count what the entries stand for without an atomic operation.</summary>
+    void OnInOrderSchedule_Locked(in TEntry entry);
+
     /// <summary>Tells whether the entry still means something; stale entries are dropped.</summary>
     bool IsLive(in TEntry entry);
 

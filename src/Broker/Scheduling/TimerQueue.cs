@@ -141,6 +141,7 @@ internal sealed class TimerQueue<TEntry> : IDisposable
     {
         using (_laneState.Gate.Enter())
         {
+            _handler.OnInOrderSchedule_Locked(entry);
             if (due < _laneState.LastDue && _laneState.LastDue - due > LaneReorderTolerance)
             {
                 wasEmpty = false;

@@ -7,6 +7,10 @@ namespace Broker.Tests.Queues;
 /// <summary>The three counts of <see cref="QueueAttributes"/> are exact after every step of a message's life.</summary>
 public sealed class QueueCountsTests
 {
+    private const int Workers = 4;
+    private const int PerWorker = 5_000;
+    private const int TotalMessages = Workers * PerWorker;
+
     private readonly ManualTimeProvider _clock = new();
 
     [Fact]
@@ -182,6 +186,101 @@ public sealed class QueueCountsTests
     }
 
     [Fact]
+    public async Task GetAttributesAsync_ConcurrentSendsReceivesAndDeletes_LoseNoCount()
+    {
+        // Stores and receives are counted under the lane lock and the timer gate without atomic operations, each on one path
+        // every send or receive takes. Four threads at once on each: a count missed or made twice shows here, a count made
+        // outside its lock only by chance, as a lost update. The raw counts do not clamp, so a count below zero shows too.
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
+        var raw = (InMemoryQueue<string>)queue;
+
+        await RunWorkersAsync(async worker =>
+        {
+            for (int i = 0; i < PerWorker; i++)
+            {
+                await queue.SendAsync($"order {worker}-{i}");
+            }
+        });
+        long storedRaw = raw.InOrderLiveEntryBound;
+        QueueCounts stored = await queue.CountsAsync();
+
+        var received = new System.Collections.Concurrent.ConcurrentBag<ReceiptHandle>();
+        int taken = 0;
+        await RunWorkersAsync(async worker =>
+        {
+            while (Volatile.Read(ref taken) < TotalMessages)
+            {
+                IReadOnlyList<ReceivedMessage<string>> batch = await queue.ReceiveAsync(1 + (worker * 3), TimeSpan.Zero);
+                foreach (ReceivedMessage<string> message in batch)
+                {
+                    received.Add(message.ReceiptHandle);
+                }
+
+                Interlocked.Add(ref taken, batch.Count);
+            }
+        });
+        long inFlightRaw = raw.HeapLiveEntryBound;
+        QueueCounts inFlight = await queue.CountsAsync();
+
+        ReceiptHandle[] handles = [.. received];
+        await RunWorkersAsync(async worker =>
+        {
+            for (int i = worker; i < handles.Length; i += Workers)
+            {
+                await queue.DeleteAsync(handles[i]);
+            }
+        });
+
+        storedRaw.Should().Be(TotalMessages);
+        stored.Should().Be(new QueueCounts(TotalMessages, 0, 0));
+        handles.Should().HaveCount(TotalMessages);
+        inFlightRaw.Should().Be(TotalMessages);
+        inFlight.Should().Be(new QueueCounts(0, TotalMessages, 0));
+        raw.InOrderLiveEntryBound.Should().Be(0);
+        (await queue.CountsAsync()).Should().Be(QueueCounts.Empty);
+    }
+
+    [Fact]
+    public async Task GetAttributesAsync_ConcurrentFifoSendsReceivesAndDeletes_LoseNoCount()
+    {
+        // As above for a FIFO queue, whose sends are counted under the gate and the lane lock both held. A group with a message
+        // in flight hands out nothing more, so each receive is deleted before its worker receives again.
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders.fifo", o => o.ContentBasedDeduplication = true);
+        var raw = (InMemoryQueue<string>)queue;
+
+        await RunWorkersAsync(async worker =>
+        {
+            for (int i = 0; i < PerWorker; i++)
+            {
+                await queue.SendAsync($"order {worker}-{i}", new SendOptions { MessageGroupId = $"group-{i % 64}" });
+            }
+        });
+        long storedRaw = raw.InOrderLiveEntryBound;
+        QueueCounts stored = await queue.CountsAsync();
+
+        int deleted = 0;
+        await RunWorkersAsync(async worker =>
+        {
+            while (Volatile.Read(ref deleted) < TotalMessages)
+            {
+                foreach (ReceivedMessage<string> message in await queue.ReceiveAsync(1 + (worker * 3), TimeSpan.Zero))
+                {
+                    await queue.DeleteAsync(message.ReceiptHandle);
+                    Interlocked.Increment(ref deleted);
+                }
+            }
+        });
+
+        storedRaw.Should().Be(TotalMessages);
+        stored.Should().Be(new QueueCounts(TotalMessages, 0, 0));
+        deleted.Should().Be(TotalMessages);
+        raw.InOrderLiveEntryBound.Should().Be(0);
+        (await queue.CountsAsync()).Should().Be(QueueCounts.Empty);
+    }
+
+    [Fact]
     public async Task GetAttributesAsync_CancelledToken_ThrowsOperationCanceledException()
     {
         using var broker = new MessageBroker(_clock);
@@ -222,4 +321,7 @@ public sealed class QueueCountsTests
             FullMode = QueueFullMode.Fail,
         });
     }
+
+    private static Task RunWorkersAsync(Func<int, Task> work)
+        => Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(() => work(worker))));
 }

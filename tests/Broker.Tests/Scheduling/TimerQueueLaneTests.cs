@@ -73,6 +73,10 @@ public sealed class TimerQueueLaneTests : IDisposable
 
         public long HeapLiveEntryBound => 16;
 
+        public void OnInOrderSchedule_Locked(in string entry)
+        {
+        }
+
         public bool IsLive(in string entry) => true;
 
         public bool Fire_Locked(in string entry)
