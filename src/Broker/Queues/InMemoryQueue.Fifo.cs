@@ -276,7 +276,9 @@ internal sealed partial class InMemoryQueue<T>
     /// <summary>Re-checks the group of a FIFO message whose state just changed, and hands the group out if it became available.</summary>
     private void Settle(QueueMessage<T> message)
     {
-        if (message is not FifoQueueMessage<T> fifoMessage)
+        // The field first: on a standard queue it settles the question without a type test, which code shared by
+        // reference-type bodies makes through a runtime lookup.
+        if (_fifo is null || message is not FifoQueueMessage<T> fifoMessage)
         {
             return;
         }

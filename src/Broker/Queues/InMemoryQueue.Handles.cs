@@ -15,9 +15,6 @@ internal sealed partial class InMemoryQueue<T>
     /// entries, so trimming keeps up with deletes made in send order.</summary>
     private const int DeletesPerLaneTrim = 64;
 
-    [ThreadStatic]
-    private static int t_deletesUntilLaneTrim;
-
     private readonly Lock _handleKeyGate = new();
     private byte[]? _handleKey;
     private ConcurrentDictionary<ulong, QueueMessage<T>>? _handleIndex;
@@ -89,9 +86,8 @@ internal sealed partial class InMemoryQueue<T>
                 OnRemoved(message);
                 Settle(message);
                 BrokerDiagnostics.Deleted(Name);
-                if (--t_deletesUntilLaneTrim < 0)
+                if (LaneTrimCountdown.Tick(DeletesPerLaneTrim))
                 {
-                    t_deletesUntilLaneTrim = DeletesPerLaneTrim;
                     _timers.TrimInOrderFront(2 * DeletesPerLaneTrim);
                 }
 
