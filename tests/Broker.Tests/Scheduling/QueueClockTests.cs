@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Broker.Scheduling;
 
 namespace Broker.Tests.Scheduling;
@@ -7,6 +8,38 @@ public sealed class QueueClockTests
     private static readonly TimeSpan s_halfReuse = TimeSpan.FromTicks(QueueClock.WallClockReuse / 2);
 
     private readonly SteppableClock _time = new();
+
+    [Fact]
+    public void Now_SystemClock_IsTheStopwatchTimeSinceTheClockWasMade()
+    {
+        long beforeMade = Stopwatch.GetTimestamp();
+        var clock = new QueueClock(TimeProvider.System);
+        long afterMade = Stopwatch.GetTimestamp();
+        SpinUntilStopwatchPasses(afterMade, TimeSpan.FromMilliseconds(2));
+
+        long beforeRead = Stopwatch.GetTimestamp();
+        long now = clock.Now;
+        long afterRead = Stopwatch.GetTimestamp();
+
+        // The clock's origin was read between beforeMade and afterMade, and its reading between beforeRead and afterRead;
+        // one tick either way for the rounding of either conversion.
+        now.Should().BeInRange(
+            Stopwatch.GetElapsedTime(afterMade, beforeRead).Ticks - 1,
+            Stopwatch.GetElapsedTime(beforeMade, afterRead).Ticks + 1);
+    }
+
+    [Fact]
+    public void Now_SystemClock_NeverGoesBack()
+    {
+        var clock = new QueueClock(TimeProvider.System);
+        long previous = clock.Now;
+        for (int i = 0; i < 100_000; i++)
+        {
+            long now = clock.Now;
+            now.Should().BeGreaterThanOrEqualTo(previous);
+            previous = now;
+        }
+    }
 
     [Fact]
     public void UtcTicksAt_ReusedReading_AddsTheMonotonicTimeElapsedSince()
@@ -81,5 +114,15 @@ public sealed class QueueClockTests
         _time.Advance(TimeSpan.FromSeconds(5));
 
         clock.Now.Should().Be(TimeSpan.FromSeconds(5).Ticks);
+    }
+
+    /// <summary>Spins until the stopwatch is <paramref name="span"/> past <paramref name="from"/>, so a reading of the system
+    /// clock differs from its origin by more than the tolerance of a comparison.</summary>
+    private static void SpinUntilStopwatchPasses(long from, TimeSpan span)
+    {
+        while (Stopwatch.GetElapsedTime(from) < span)
+        {
+            Thread.SpinWait(16);
+        }
     }
 }
