@@ -3,6 +3,7 @@ using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Broker.Benchmarks.Latency;
+using Broker.Benchmarks.Machine;
 using Broker.Benchmarks.Queues;
 using Broker.Benchmarks.Scale;
 using Broker.Benchmarks.Support;
@@ -13,6 +14,7 @@ using Broker.Benchmarks.Topics;
 //   --quick               a small subset with fewer iterations, for a smoke test (under 2 minutes).
 //   --latency [samples]   only the latency measurement.
 //   --memory              only the memory-per-message measurement.
+//   --cores [rounds]      only the core-sharing measurement: what a second busy thread costs one thread here.
 //   anything else         passed to BenchmarkDotNet's switcher with the full settings, e.g. --filter *FanOut*.
 Type[] all = [typeof(QueueThroughputBenchmarks), typeof(QueueHotPathBenchmarks), typeof(FifoQueueBenchmarks), typeof(FanOutBenchmarks), typeof(FilterPolicyBenchmarks), typeof(VisibilityExpiryBenchmarks)];
 string mode = args.Length > 0 ? args[0] : string.Empty;
@@ -37,6 +39,7 @@ switch (mode)
         Fail(BenchmarkRunner.Run([typeof(QueueThroughputBenchmarks), typeof(FanOutBenchmarks), typeof(FilterPolicyBenchmarks)], quickConfig));
         await LongPollLatency.RunAsync(2_000, Console.Out).ConfigureAwait(false);
         MemoryPerMessage.Run([100_000], Console.Out);
+        await CoreSharing.RunAsync(2, Console.Out).ConfigureAwait(false);
         break;
     case "--latency":
         await LongPollLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000, Console.Out).ConfigureAwait(false);
@@ -44,10 +47,14 @@ switch (mode)
     case "--memory":
         MemoryPerMessage.Run([100_000, 1_000_000], Console.Out);
         break;
+    case "--cores":
+        await CoreSharing.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30, Console.Out).ConfigureAwait(false);
+        break;
     case "":
         Fail(BenchmarkRunner.Run(all, BenchmarkJobs.Full()));
         await LongPollLatency.RunAsync(20_000, Console.Out).ConfigureAwait(false);
         MemoryPerMessage.Run([100_000, 1_000_000], Console.Out);
+        await CoreSharing.RunAsync(30, Console.Out).ConfigureAwait(false);
         break;
     default:
         Fail(BenchmarkSwitcher.FromTypes(all).Run(args, BenchmarkJobs.Full()));
