@@ -17,14 +17,30 @@ internal static class MessageAttributeRules
 
     /// <summary>Validates the attributes and returns an immutable copy with the number of bytes they count toward the message size.</summary>
     /// <returns>The error, or <see langword="null"/> when the attributes are valid.</returns>
+    /// <remarks>Small enough to be inlined, so the usual message without attributes costs no call.</remarks>
     public static string? TryCopy(
         IReadOnlyDictionary<string, MessageAttributeValue>? attributes,
         out IReadOnlyDictionary<string, MessageAttributeValue> copy,
         out int size)
     {
+        if (attributes is null)
+        {
+            copy = Empty;
+            size = 0;
+            return null;
+        }
+
+        return TryCopyGiven(attributes, out copy, out size);
+    }
+
+    private static string? TryCopyGiven(
+        IReadOnlyDictionary<string, MessageAttributeValue> attributes,
+        out IReadOnlyDictionary<string, MessageAttributeValue> copy,
+        out int size)
+    {
         copy = Empty;
         size = 0;
-        if (attributes is null || attributes.Count == 0)
+        if (attributes.Count == 0)
         {
             return null;
         }
