@@ -19,7 +19,7 @@ internal static class BatchRules
                 paramName);
         }
 
-        var seen = new HashSet<string>(entries.Count, StringComparer.Ordinal);
+        // At most ten ids: comparing each with those before it is cheaper than hashing them, and allocates nothing.
         for (int i = 0; i < entries.Count; i++)
         {
             TEntry entry = entries[i] ?? throw new ArgumentException($"Batch entry {i} is null.", paramName);
@@ -31,9 +31,12 @@ internal static class BatchRules
                     paramName);
             }
 
-            if (!seen.Add(id))
+            for (int earlier = 0; earlier < i; earlier++)
             {
-                throw new ArgumentException($"The batch entry id '{id}' appears twice (BatchEntryIdsNotDistinct).", paramName);
+                if (string.Equals(getId(entries[earlier]), id, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"The batch entry id '{id}' appears twice (BatchEntryIdsNotDistinct).", paramName);
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Broker.Messages;
 
 namespace Broker.Queues;
@@ -7,8 +8,10 @@ internal sealed partial class InMemoryQueue<T>
     public async ValueTask<BatchResult<SendBatchResultEntry>> SendBatchAsync(IReadOnlyList<SendBatchEntry<T>> entries, CancellationToken cancellationToken = default)
     {
         BatchRules.Validate(entries, static e => e.Id, nameof(entries));
-        var prepared = new PreparedMessage[entries.Count];
-        var problems = new SendProblem?[entries.Count];
+
+        // In buffers of a batch's largest size rather than arrays: the common batch then allocates only its result.
+        var prepared = default(PreparedBuffer);
+        var problems = default(ProblemBuffer);
         long total = 0;
         for (int i = 0; i < entries.Count; i++)
         {
@@ -28,14 +31,13 @@ internal sealed partial class InMemoryQueue<T>
 
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
-        var successful = new List<SendBatchResultEntry>(entries.Count);
-        var failed = new List<BatchResultErrorEntry>();
+        var outcomes = new BatchOutcomes<SendBatchResultEntry>(entries.Count);
         for (int i = 0; i < entries.Count; i++)
         {
             SendBatchEntry<T> entry = entries[i];
             if (problems[i] is { } problem)
             {
-                failed.Add(new BatchResultErrorEntry(entry.Id, "InvalidParameterValue", problem.Message, SenderFault: true));
+                outcomes.Failed(new BatchResultErrorEntry(entry.Id, "InvalidParameterValue", problem.Message, SenderFault: true));
                 continue;
             }
 
@@ -43,13 +45,13 @@ internal sealed partial class InMemoryQueue<T>
             {
                 if (_fifo is not null && TryFindDuplicate(entry.Body, prepared[i], out SendResult original))
                 {
-                    successful.Add(new SendBatchResultEntry(entry.Id, original.MessageId, original.SequenceNumber));
+                    outcomes.Succeeded(new SendBatchResultEntry(entry.Id, original.MessageId, original.SequenceNumber));
                     continue;
                 }
 
                 if (_options.FullMode == QueueFullMode.Fail)
                 {
-                    failed.Add(new BatchResultErrorEntry(entry.Id, nameof(BrokerErrorCode.QueueFull), QueueFull().Message, SenderFault: false));
+                    outcomes.Failed(new BatchResultErrorEntry(entry.Id, nameof(BrokerErrorCode.QueueFull), QueueFull().Message, SenderFault: false));
                     continue;
                 }
 
@@ -57,10 +59,10 @@ internal sealed partial class InMemoryQueue<T>
             }
 
             SendResult sent = Enqueue(entry.Body, prepared[i], holdsPermit: _capacity is not null);
-            successful.Add(new SendBatchResultEntry(entry.Id, sent.MessageId, sent.SequenceNumber));
+            outcomes.Succeeded(new SendBatchResultEntry(entry.Id, sent.MessageId, sent.SequenceNumber));
         }
 
-        return new BatchResult<SendBatchResultEntry>(successful, failed);
+        return outcomes.ToResult();
     }
 
     public ValueTask<BatchResult<string>> DeleteBatchAsync(IReadOnlyList<DeleteBatchEntry> entries, CancellationToken cancellationToken = default)
@@ -72,28 +74,28 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         ThrowIfClosed();
-        var successful = new List<string>(entries.Count);
-        var failed = new List<BatchResultErrorEntry>();
-        foreach (DeleteBatchEntry entry in entries)
+        var outcomes = new BatchOutcomes<string>(entries.Count);
+        for (int i = 0; i < entries.Count; i++)
         {
+            DeleteBatchEntry entry = entries[i];
             if (entry.ReceiptHandle.IsEmpty)
             {
-                failed.Add(new BatchResultErrorEntry(entry.Id, nameof(BrokerErrorCode.ReceiptHandleIsInvalid), "The receipt handle is the default value.", SenderFault: true));
+                outcomes.Failed(new BatchResultErrorEntry(entry.Id, nameof(BrokerErrorCode.ReceiptHandleIsInvalid), "The receipt handle is the default value.", SenderFault: true));
                 continue;
             }
 
             try
             {
                 DeleteMessage(entry.ReceiptHandle);
-                successful.Add(entry.Id);
+                outcomes.Succeeded(entry.Id);
             }
             catch (BrokerException e)
             {
-                failed.Add(new BatchResultErrorEntry(entry.Id, e.ErrorCode.ToString(), e.Message, SenderFault: true));
+                outcomes.Failed(new BatchResultErrorEntry(entry.Id, e.ErrorCode.ToString(), e.Message, SenderFault: true));
             }
         }
 
-        return new ValueTask<BatchResult<string>>(new BatchResult<string>(successful, failed));
+        return new ValueTask<BatchResult<string>>(outcomes.ToResult());
     }
 
     public ValueTask<BatchResult<string>> ChangeVisibilityBatchAsync(IReadOnlyList<ChangeVisibilityBatchEntry> entries, CancellationToken cancellationToken = default)
@@ -105,19 +107,19 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         ThrowIfClosed();
-        var successful = new List<string>(entries.Count);
-        var failed = new List<BatchResultErrorEntry>();
-        foreach (ChangeVisibilityBatchEntry entry in entries)
+        var outcomes = new BatchOutcomes<string>(entries.Count);
+        for (int i = 0; i < entries.Count; i++)
         {
+            ChangeVisibilityBatchEntry entry = entries[i];
             if (entry.ReceiptHandle.IsEmpty)
             {
-                failed.Add(new BatchResultErrorEntry(entry.Id, nameof(BrokerErrorCode.ReceiptHandleIsInvalid), "The receipt handle is the default value.", SenderFault: true));
+                outcomes.Failed(new BatchResultErrorEntry(entry.Id, nameof(BrokerErrorCode.ReceiptHandleIsInvalid), "The receipt handle is the default value.", SenderFault: true));
                 continue;
             }
 
             if (entry.VisibilityTimeout < TimeSpan.Zero || entry.VisibilityTimeout > QueueLimits.MaxVisibilityTimeout)
             {
-                failed.Add(new BatchResultErrorEntry(
+                outcomes.Failed(new BatchResultErrorEntry(
                     entry.Id,
                     "InvalidParameterValue",
                     $"The visibility timeout is {entry.VisibilityTimeout}; it must be between {TimeSpan.Zero} and {QueueLimits.MaxVisibilityTimeout}.",
@@ -128,18 +130,30 @@ internal sealed partial class InMemoryQueue<T>
             try
             {
                 SetVisibility(entry.ReceiptHandle, entry.VisibilityTimeout);
-                successful.Add(entry.Id);
+                outcomes.Succeeded(entry.Id);
             }
             catch (BrokerException e)
             {
-                failed.Add(new BatchResultErrorEntry(entry.Id, e.ErrorCode.ToString(), e.Message, SenderFault: true));
+                outcomes.Failed(new BatchResultErrorEntry(entry.Id, e.ErrorCode.ToString(), e.Message, SenderFault: true));
             }
             catch (ArgumentOutOfRangeException e)
             {
-                failed.Add(new BatchResultErrorEntry(entry.Id, "InvalidParameterValue", e.Message, SenderFault: true));
+                outcomes.Failed(new BatchResultErrorEntry(entry.Id, "InvalidParameterValue", e.Message, SenderFault: true));
             }
         }
 
-        return new ValueTask<BatchResult<string>>(new BatchResult<string>(successful, failed));
+        return new ValueTask<BatchResult<string>>(outcomes.ToResult());
+    }
+
+    [InlineArray(QueueLimits.MaxBatchEntries)]
+    private struct PreparedBuffer
+    {
+        private PreparedMessage _element;
+    }
+
+    [InlineArray(QueueLimits.MaxBatchEntries)]
+    private struct ProblemBuffer
+    {
+        private SendProblem? _element;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Broker.Diagnostics;
 using Broker.Messages;
@@ -32,8 +33,10 @@ internal sealed partial class InMemoryTopic<T>
     public ValueTask<BatchResult<PublishBatchResultEntry>> PublishBatchAsync(IReadOnlyList<PublishBatchEntry<T>> entries, CancellationToken cancellationToken = default)
     {
         BatchRules.Validate(entries, static e => e.Id, nameof(entries));
-        var prepared = new Prepared[entries.Count];
-        var problems = new Problem?[entries.Count];
+
+        // In buffers of a batch's largest size rather than arrays: the common batch then allocates only its result.
+        var prepared = default(PreparedBuffer);
+        var problems = default(ProblemBuffer);
         long total = 0;
         for (int i = 0; i < entries.Count; i++)
         {
@@ -58,21 +61,20 @@ internal sealed partial class InMemoryTopic<T>
         }
 
         ThrowIfDeleted();
-        var successful = new List<PublishBatchResultEntry>(entries.Count);
-        var failed = new List<BatchResultErrorEntry>();
+        var outcomes = new BatchOutcomes<PublishBatchResultEntry>(entries.Count);
         for (int i = 0; i < entries.Count; i++)
         {
             if (problems[i] is { } problem)
             {
-                failed.Add(new BatchResultErrorEntry(entries[i].Id, "InvalidParameter", problem.Message, SenderFault: true));
+                outcomes.Failed(new BatchResultErrorEntry(entries[i].Id, "InvalidParameter", problem.Message, SenderFault: true));
                 continue;
             }
 
             PublishResult result = Publish(entries[i].Body, prepared[i]);
-            successful.Add(new PublishBatchResultEntry(entries[i].Id, result.MessageId, result.SequenceNumber));
+            outcomes.Succeeded(new PublishBatchResultEntry(entries[i].Id, result.MessageId, result.SequenceNumber));
         }
 
-        return new ValueTask<BatchResult<PublishBatchResultEntry>>(new BatchResult<PublishBatchResultEntry>(successful, failed));
+        return new ValueTask<BatchResult<PublishBatchResultEntry>>(outcomes.ToResult());
     }
 
     private PublishResult Publish(T body, in Prepared prepared)
@@ -263,4 +265,16 @@ internal sealed partial class InMemoryTopic<T>
         long Size);
 
     private sealed record Problem(string? Part, string Message);
+
+    [InlineArray(QueueLimits.MaxBatchEntries)]
+    private struct PreparedBuffer
+    {
+        private Prepared _element;
+    }
+
+    [InlineArray(QueueLimits.MaxBatchEntries)]
+    private struct ProblemBuffer
+    {
+        private Problem? _element;
+    }
 }

@@ -108,6 +108,19 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task SendBatchAsync_FirstAndLastOfTenEntriesShareAnId_ThrowsArgumentExceptionAndStoresNothing()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
+        SendBatchEntry<string>[] entries = [.. Enumerable.Range(0, 10).Select(i => new SendBatchEntry<string>(i == 9 ? "e0" : "e" + i, "latte"))];
+
+        Func<Task> act = async () => await queue.SendBatchAsync(entries);
+
+        (await act.Should().ThrowAsync<ArgumentException>()).WithParameterName("entries").WithMessage("*'e0' appears twice*");
+        (await queue.CountsAsync()).Should().Be(QueueCounts.Empty);
+    }
+
+    [Fact]
     public async Task SendBatchAsync_EntryIdsDifferingOnlyInCase_AreDistinct()
     {
         using var broker = new MessageBroker(_clock);
@@ -205,6 +218,20 @@ public sealed class BatchTests
         result.Successful.Select(e => e.Id).Should().Equal("b");
         result.Failed.Should().ContainSingle().Which.Id.Should().Be("a");
         (await queue.CountsAsync()).Should().Be(new QueueCounts(1, 0, 0));
+    }
+
+    [Fact]
+    public async Task SendBatchAsync_EveryEntryRefused_ReportsNoSuccessAndEveryFailureInOrder()
+    {
+        using var broker = new MessageBroker(_clock);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
+
+        BatchResult<SendBatchResultEntry> result = await queue.SendBatchAsync(
+            [new SendBatchEntry<string>("a", null!), new SendBatchEntry<string>("b", null!), new SendBatchEntry<string>("c", null!)]);
+
+        result.Successful.Should().BeEmpty();
+        result.Failed.Select(e => e.Id).Should().Equal("a", "b", "c");
+        (await queue.CountsAsync()).Should().Be(QueueCounts.Empty);
     }
 
     [Fact]
