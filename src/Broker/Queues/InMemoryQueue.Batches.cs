@@ -32,6 +32,10 @@ internal sealed partial class InMemoryQueue<T>
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfClosed();
         var outcomes = new BatchOutcomes<SendBatchResultEntry>(entries.Count);
+
+        // One clock read for the batch, which is sent at one time, as SQS takes it in one request; read again after a
+        // wait for room, since the entries after it are sent later.
+        long now = _clock.Now;
         for (int i = 0; i < entries.Count; i++)
         {
             SendBatchEntry<T> entry = entries[i];
@@ -56,9 +60,10 @@ internal sealed partial class InMemoryQueue<T>
                 }
 
                 await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                now = _clock.Now;
             }
 
-            SendResult sent = Enqueue(entry.Body, prepared[i], holdsPermit: _capacity is not null);
+            SendResult sent = Enqueue(entry.Body, prepared[i], holdsPermit: _capacity is not null, now);
             outcomes.Succeeded(new SendBatchResultEntry(entry.Id, sent.MessageId, sent.SequenceNumber));
         }
 

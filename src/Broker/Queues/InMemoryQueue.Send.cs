@@ -151,13 +151,19 @@ internal sealed partial class InMemoryQueue<T>
         return null;
     }
 
-    private SendResult Enqueue(T body, in PreparedMessage prepared, bool holdsPermit)
+    /// <summary>Stores a validated message.</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="prepared">What validation made of the send's options.</param>
+    /// <param name="holdsPermit">Whether the message holds a unit of the queue's capacity.</param>
+    /// <param name="now">The time of a standard queue's send, in timer ticks, when the caller has read it for several
+    /// messages (a batch is sent at one time); <see langword="null"/> to read it here. A FIFO queue reads it under its gate.</param>
+    private SendResult Enqueue(T body, in PreparedMessage prepared, bool holdsPermit, long? now = null)
     {
         using Activity? activity = BrokerDiagnostics.StartActivity("send", Name, ActivityKind.Producer);
         string? traceParent = activity?.Id ?? BrokerDiagnostics.CurrentTraceParent();
         SendResult result = _fifo is not null
             ? EnqueueFifo(body, prepared, holdsPermit, traceParent)
-            : EnqueueStandard(body, prepared, holdsPermit, traceParent);
+            : EnqueueStandard(body, prepared, holdsPermit, traceParent, now ?? _clock.Now);
         BrokerDiagnostics.Sent(Name, "send");
         if (activity is { IsAllDataRequested: true })
         {
@@ -167,11 +173,10 @@ internal sealed partial class InMemoryQueue<T>
         return result;
     }
 
-    private SendResult EnqueueStandard(T body, in PreparedMessage prepared, bool holdsPermit, string? traceParent)
+    private SendResult EnqueueStandard(T body, in PreparedMessage prepared, bool holdsPermit, string? traceParent, long now)
     {
         MessageId id = MessageId.NewId();
         bool delayed = prepared.DelayTicks > 0;
-        long now = _clock.Now;
         var message = new QueueMessage<T>(
             this,
             body,

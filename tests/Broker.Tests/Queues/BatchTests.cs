@@ -35,6 +35,20 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task SendBatchAsync_SystemClock_SendsEveryEntryAtOneTime()
+    {
+        // A batch is one request, so its messages share one sent time; with the system clock, separate reads would differ.
+        using var broker = new MessageBroker(TimeProvider.System);
+        IMessageQueue<string> queue = broker.CreateQueue<string>("orders");
+
+        await queue.SendBatchAsync([.. Enumerable.Range(0, 10).Select(i => new SendBatchEntry<string>("e" + i, "latte"))]);
+        IReadOnlyList<ReceivedMessage<string>> received = await queue.ReceiveNowAsync(10);
+
+        received.Should().HaveCount(10);
+        received.Select(m => m.SentTimestamp).Distinct().Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task SendBatchAsync_AcceptedEntries_ReportTheMessageIdsThatAreReceived()
     {
         using var broker = new MessageBroker(_clock);
