@@ -27,7 +27,7 @@ internal sealed partial class InMemoryTopic<T>
         }
 
         ThrowIfDeleted();
-        return new ValueTask<PublishResult>(Publish(body, prepared));
+        return new ValueTask<PublishResult>(Publish(body, prepared, _time.GetUtcNow()));
     }
 
     public ValueTask<BatchResult<PublishBatchResultEntry>> PublishBatchAsync(IReadOnlyList<PublishBatchEntry<T>> entries, CancellationToken cancellationToken = default)
@@ -62,6 +62,7 @@ internal sealed partial class InMemoryTopic<T>
 
         ThrowIfDeleted();
         var outcomes = new BatchOutcomes<PublishBatchResultEntry>(entries.Count);
+        DateTimeOffset now = _time.GetUtcNow(); // One read for the batch, which is published at one time.
         for (int i = 0; i < entries.Count; i++)
         {
             if (problems[i] is { } problem)
@@ -70,18 +71,18 @@ internal sealed partial class InMemoryTopic<T>
                 continue;
             }
 
-            PublishResult result = Publish(entries[i].Body, prepared[i]);
+            PublishResult result = Publish(entries[i].Body, prepared[i], now);
             outcomes.Succeeded(new PublishBatchResultEntry(entries[i].Id, result.MessageId, result.SequenceNumber));
         }
 
         return new ValueTask<BatchResult<PublishBatchResultEntry>>(outcomes.ToResult());
     }
 
-    private PublishResult Publish(T body, in Prepared prepared)
+    private PublishResult Publish(T body, in Prepared prepared, DateTimeOffset now)
     {
         using Activity? activity = BrokerDiagnostics.StartActivity("publish", Name, ActivityKind.Producer);
         string? traceParent = activity?.Id ?? BrokerDiagnostics.CurrentTraceParent();
-        PublishResult result = PublishCore(body, prepared, traceParent);
+        PublishResult result = PublishCore(body, prepared, traceParent, now);
         BrokerDiagnostics.Sent(Name, "publish");
         if (activity is { IsAllDataRequested: true })
         {
@@ -91,9 +92,8 @@ internal sealed partial class InMemoryTopic<T>
         return result;
     }
 
-    private PublishResult PublishCore(T body, in Prepared prepared, string? traceParent)
+    private PublishResult PublishCore(T body, in Prepared prepared, string? traceParent, DateTimeOffset now)
     {
-        DateTimeOffset now = _time.GetUtcNow();
         if (_fifo is null)
         {
             var message = new TopicMessage<T>(MessageId.NewId(), Name, body, prepared.Subject, now, prepared.Attributes, null, null, null, traceParent);

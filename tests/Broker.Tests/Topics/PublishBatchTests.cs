@@ -47,6 +47,21 @@ public sealed class PublishBatchTests
     }
 
     [Fact]
+    public async Task PublishBatchAsync_SystemClock_PublishesEveryEntryAtOneTime()
+    {
+        // A batch is one request, so its messages share one timestamp; with the system clock, separate reads would differ.
+        using var broker = new MessageBroker(TimeProvider.System);
+        ITopic<string> topic = broker.CreateTopic<string>("t");
+        var recorder = new DeliveryRecorder<string>();
+        topic.Subscribe(recorder.Handle);
+
+        await topic.PublishBatchAsync([.. Enumerable.Range(0, 10).Select(i => new PublishBatchEntry<string>($"e{i}", $"m{i}"))]);
+
+        List<TopicMessage<string>> delivered = await recorder.NextAsync(10);
+        delivered.Select(m => m.Timestamp).Distinct().Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task PublishBatchAsync_InvalidEntries_FailAloneWhileTheOthersArePublished()
     {
         using var setup = new TopicWithQueue(_clock, o => o.MaximumMessageSize = 1024);
