@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Broker.Messages;
 
 namespace Broker.Queues;
@@ -8,10 +7,8 @@ internal sealed partial class InMemoryQueue<T>
     public async ValueTask<BatchResult<SendBatchResultEntry>> SendBatchAsync(IReadOnlyList<SendBatchEntry<T>> entries, CancellationToken cancellationToken = default)
     {
         BatchRules.Validate(entries, static e => e.Id, nameof(entries));
-
-        // In buffers of a batch's largest size rather than arrays: the common batch then allocates only its result.
-        var prepared = default(PreparedBuffer);
-        var problems = default(ProblemBuffer);
+        var prepared = default(BatchBuffer<PreparedMessage>);
+        var problems = default(BatchBuffer<SendProblem?>);
         long total = 0;
         for (int i = 0; i < entries.Count; i++)
         {
@@ -148,17 +145,5 @@ internal sealed partial class InMemoryQueue<T>
         }
 
         return new ValueTask<BatchResult<string>>(outcomes.ToResult());
-    }
-
-    [InlineArray(QueueLimits.MaxBatchEntries)]
-    private struct PreparedBuffer
-    {
-        private PreparedMessage _element;
-    }
-
-    [InlineArray(QueueLimits.MaxBatchEntries)]
-    private struct ProblemBuffer
-    {
-        private SendProblem? _element;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Broker.Diagnostics;
 using Broker.Messages;
@@ -33,10 +32,8 @@ internal sealed partial class InMemoryTopic<T>
     public ValueTask<BatchResult<PublishBatchResultEntry>> PublishBatchAsync(IReadOnlyList<PublishBatchEntry<T>> entries, CancellationToken cancellationToken = default)
     {
         BatchRules.Validate(entries, static e => e.Id, nameof(entries));
-
-        // In buffers of a batch's largest size rather than arrays: the common batch then allocates only its result.
-        var prepared = default(PreparedBuffer);
-        var problems = default(ProblemBuffer);
+        var prepared = default(BatchBuffer<Prepared>);
+        var problems = default(BatchBuffer<Problem?>);
         long total = 0;
         for (int i = 0; i < entries.Count; i++)
         {
@@ -265,16 +262,4 @@ internal sealed partial class InMemoryTopic<T>
         long Size);
 
     private sealed record Problem(string? Part, string Message);
-
-    [InlineArray(QueueLimits.MaxBatchEntries)]
-    private struct PreparedBuffer
-    {
-        private Prepared _element;
-    }
-
-    [InlineArray(QueueLimits.MaxBatchEntries)]
-    private struct ProblemBuffer
-    {
-        private Problem? _element;
-    }
 }
