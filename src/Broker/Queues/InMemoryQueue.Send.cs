@@ -213,20 +213,24 @@ internal sealed partial class InMemoryQueue<T>
     private void ScheduleNew(QueueMessage<T> message, long now, long delayTicks, long retentionTicks, bool gateHeld)
     {
         var retention = new QueueTimerEntry<T>(message, 0, QueueTimerKind.Retention, Due: 0);
-        long due = now + delayTicks;
-        var delay = new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, due);
         if (gateHeld)
         {
             _timers.ScheduleInOrder_Locked(retention, now + retentionTicks);
-            if (delayTicks > 0)
-            {
-                _timers.Schedule_Locked(delay, due);
-            }
         }
         else
         {
             _timers.ScheduleInOrder(retention, now + retentionTicks);
-            if (delayTicks > 0)
+        }
+
+        if (delayTicks > 0)
+        {
+            long due = now + delayTicks;
+            var delay = new QueueTimerEntry<T>(message, 0, QueueTimerKind.Delay, due);
+            if (gateHeld)
+            {
+                _timers.Schedule_Locked(delay, due);
+            }
+            else
             {
                 _timers.Schedule(delay, due);
             }
