@@ -104,11 +104,11 @@ internal static class BrokerDiagnostics
         }
     }
 
-    public static void Delivered(string topic, string protocol)
+    public static void Delivered(string topic, string protocol, long count = 1)
     {
         if (s_deliveries.Enabled)
         {
-            s_deliveries.Add(1, SubscriptionTags(topic, "deliver", protocol));
+            s_deliveries.Add(count, SubscriptionTags(topic, "deliver", protocol));
         }
     }
 

@@ -108,6 +108,20 @@ internal abstract class SubscriptionRuntime
         BrokerDiagnostics.Delivered(Topic.Name, Protocol);
     }
 
+    /// <summary>Counts a run of deliveries at once: a worker draining its backlog pays two atomic operations per run
+    /// instead of two per message.</summary>
+    protected void CountDelivered(int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _delivered, count);
+        Interlocked.Add(ref _pending, -count);
+        BrokerDiagnostics.Delivered(Topic.Name, Protocol, count);
+    }
+
     protected void CountFailedAttempt()
     {
         Interlocked.Increment(ref _failedAttempts);

@@ -16,6 +16,10 @@ namespace Broker.Topics;
 /// </remarks>
 internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
 {
+    /// <summary>How many deliveries a worker makes in one entry of the gate before it counts them and leaves, which bounds how
+    /// far the counts can lag behind while a deep backlog drains.</summary>
+    private const int RunLength = 256;
+
     private readonly ITopicSubscriber<T> _subscriber;
     private readonly bool _inline;
     private readonly DeliveryPolicy _policy;
@@ -90,6 +94,10 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                     // where it is awaited before the unsubscribe returns.
                     Enqueue(new Delivery(message, pending));
                 }
+                else
+                {
+                    CountDelivered();
+                }
             }
             finally
             {
@@ -103,7 +111,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     }
 
     /// <summary>Makes one attempt on the calling thread, inside the gate; returns <see langword="null"/> when that delivered the
-    /// message, or the attempt when it failed or has not finished.</summary>
+    /// message (the caller counts it), or the attempt when it failed or has not finished.</summary>
     private Task? AttemptAsync(TopicMessage<T> message, CancellationToken cancellationToken)
     {
         try
@@ -117,7 +125,6 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
 #pragma warning disable VSTHRD002, VSTHRD103 // The attempt has completed; this only observes it (and releases its source).
             attempt.GetAwaiter().GetResult();
 #pragma warning restore VSTHRD002, VSTHRD103
-            CountDelivered();
             return null;
         }
         catch (Exception e)
@@ -180,21 +187,10 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         try
         {
             ChannelReader<Delivery> reader = _backlog.Reader;
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (!IsRemoved && await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (reader.TryRead(out Delivery delivery))
+                while (TryDeliverAtOnce(reader, cancellationToken, out Delivery delivery))
                 {
-                    if (delivery.FirstAttempt is null && TryAttemptAtOnce(delivery.Message, cancellationToken, out Task? unfinished))
-                    {
-                        if (unfinished is null)
-                        {
-                            Dequeued();
-                            continue;
-                        }
-
-                        delivery = delivery with { FirstAttempt = unfinished };
-                    }
-
                     try
                     {
                         await DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
@@ -204,6 +200,8 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                         Dequeued();
                     }
                 }
+
+                SpinBrieflyForMore(reader);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -212,39 +210,71 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         }
     }
 
-    /// <summary>Makes a worker's first attempt without <see cref="DeliverAsync"/>'s state machine, which costs more than a
-    /// delegate that completes synchronously; only an attempt that fails or does not finish at once goes on to it.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="cancellationToken">The subscription's token.</param>
-    /// <param name="unfinished">The attempt when it failed or has not finished (it holds the gate until it ends), for
-    /// <see cref="DeliverAsync"/> to await and retry; <see langword="null"/> when the delivery is over (delivered, or abandoned
-    /// because the subscription was removed).</param>
-    /// <returns><see langword="false"/> when the attempt must be made by <see cref="DeliverAsync"/> from the start: the
-    /// subscription is throttled, or someone listens for delivery spans.</returns>
-    private bool TryAttemptAtOnce(TopicMessage<T> message, CancellationToken cancellationToken, out Task? unfinished)
+    /// <summary>Spins for a moment (none on a one-processor machine) before the worker parks on an empty backlog.</summary>
+    /// <remarks>A worker that delivers faster than publishers fill its backlog would otherwise park after almost every message
+    /// and be woken for the next, and a wake-up (a thread-pool work item, often a sleeping thread woken) costs more than many
+    /// deliveries of a function that finishes at once. The spin is bounded by <see cref="SpinWait.NextSpinWillYield"/>, so it
+    /// never gives up the processor and never sleeps.</remarks>
+    private static void SpinBrieflyForMore(ChannelReader<Delivery> reader)
     {
-        unfinished = null;
+        var spinner = default(SpinWait);
+        while (!spinner.NextSpinWillYield && !reader.TryPeek(out _))
+        {
+            spinner.SpinOnce();
+        }
+    }
+
+    /// <summary>Delivers from the backlog on the worker's thread, inside one entry of the gate and without
+    /// <see cref="DeliverAsync"/>'s state machine, for as long as attempts complete at once: for a function that finishes
+    /// synchronously, that state machine, the gate and the counts would cost more than the delivery itself.</summary>
+    /// <param name="reader">The backlog.</param>
+    /// <param name="cancellationToken">The subscription's token.</param>
+    /// <param name="next">The delivery <see cref="DeliverAsync"/> must finish: one that needs its first attempt made there
+    /// (the subscription is throttled, or someone listens for delivery spans), or one whose first attempt failed or has not
+    /// finished (that attempt holds the gate until it ends).</param>
+    /// <returns><see langword="false"/> when the run ended with nothing left for <see cref="DeliverAsync"/>: the backlog is
+    /// empty, the run is <see cref="RunLength"/> long, or the subscription was removed.</returns>
+    private bool TryDeliverAtOnce(ChannelReader<Delivery> reader, CancellationToken cancellationToken, out Delivery next)
+    {
         if (_policy.MaxReceivesPerSecond is not null || BrokerDiagnostics.Source.HasListeners())
+        {
+            return reader.TryRead(out next);
+        }
+
+        next = default;
+        if (!TryEnter())
         {
             return false;
         }
 
-        if (!TryEnter())
+        // Nothing below throws: an attempt's exception comes back as its task.
+        int delivered = 0;
+        while (delivered < RunLength && !IsRemoved && reader.TryRead(out Delivery delivery))
         {
-            CountAbandoned();
-            return true;
+            if (delivery.FirstAttempt is not null)
+            {
+                CountDelivered(delivered);
+                Exit();
+                next = delivery;
+                return true;
+            }
+
+            if (AttemptAsync(delivery.Message, cancellationToken) is Task pending)
+            {
+                // The run is counted before the unfinished attempt takes over its entry of the gate, so that an unsubscribe,
+                // which waits for the gate to empty, finds it counted.
+                CountDelivered(delivered);
+                next = delivery with { FirstAttempt = ExitWhenFinishedAsync(pending) };
+                return true;
+            }
+
+            delivered++;
+            Dequeued();
         }
 
-        if (AttemptAsync(message, cancellationToken) is Task pending)
-        {
-            unfinished = ExitWhenFinishedAsync(pending);
-        }
-        else
-        {
-            Exit();
-        }
-
-        return true;
+        CountDelivered(delivered);
+        Exit();
+        return false;
     }
 
     /// <summary>Keeps an unfinished attempt inside the gate until it ends, as <see cref="DeliverAsync"/> does for its own attempts.</summary>
