@@ -151,6 +151,63 @@ public sealed class WorkerRunTests
         Interlocked.Read(ref reported).Should().Be(Backlog + 1);
     }
 
+    [Fact]
+    public async Task Deliver_ManyPublishersRandomFailuresAndUnfinishedAttempts_EveryMessageOnceInEachPublishersOrder()
+    {
+        const int Publishers = 4;
+        const int PerPublisher = 5_000;
+        using var broker = new MessageBroker(_clock);
+        ITopic<int> topic = broker.CreateTopic<int>("t");
+        var delivered = new List<int>();
+        int failures = 0;
+        int attempts = 0;
+        Subscription subscription = topic.Subscribe(
+            (message, cancellationToken) =>
+            {
+                Interlocked.Increment(ref attempts);
+                int roll = Random.Shared.Next(100);
+                if (roll < 5)
+                {
+                    Interlocked.Increment(ref failures);
+                    throw new InvalidOperationException("random failure");
+                }
+
+                lock (delivered)
+                {
+                    delivered.Add(message.Body);
+                }
+
+                return roll < 15 ? new ValueTask(Task.Run(() => { }, cancellationToken)) : ValueTask.CompletedTask;
+            },
+            o => o.DeliveryPolicy = new DeliveryPolicy { NumRetries = 100, NumNoDelayRetries = 100 });
+
+        await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => Task.Run(async () =>
+        {
+            for (int i = 0; i < PerPublisher; i++)
+            {
+                await topic.PublishAsync((p * PerPublisher) + i);
+            }
+        })));
+
+        await Eventually.HoldsAsync(() => subscription.DeliveredCount == Publishers * PerPublisher, "every message is delivered");
+        int[] order;
+        lock (delivered)
+        {
+            order = [.. delivered];
+        }
+
+        order.Should().OnlyHaveUniqueItems().And.HaveCount(Publishers * PerPublisher);
+        for (int p = 0; p < Publishers; p++)
+        {
+            order.Where(body => body / PerPublisher == p).Should().BeInAscendingOrder("publisher {0} published its messages one after another", p);
+        }
+
+        subscription.FailedAttemptCount.Should().Be(Volatile.Read(ref failures));
+        Volatile.Read(ref attempts).Should().Be((Publishers * PerPublisher) + Volatile.Read(ref failures));
+        subscription.PendingCount.Should().Be(0);
+        subscription.DroppedCount.Should().Be(0);
+    }
+
     /// <summary>Publishes message 0, waits until its delivery has started (it blocks until released), then publishes the backlog.</summary>
     private async Task PublishBacklogAsync(ITopic<int> topic)
     {
