@@ -187,10 +187,13 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         try
         {
             ChannelReader<Delivery> reader = _backlog.Reader;
+            bool spinPays = true;
             while (!IsRemoved && await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (TryDeliverAtOnce(reader, cancellationToken, out Delivery delivery))
+                int handled = 0;
+                while (TryDeliverAtOnce(reader, cancellationToken, ref handled, out Delivery delivery))
                 {
+                    handled++;
                     try
                     {
                         await DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
@@ -201,7 +204,12 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                     }
                 }
 
-                SpinBrieflyForMore(reader);
+                // Spin only while it pays: the last spin saw the next message arrive, or more than one message was waiting, so
+                // publishers keep pace with this worker. A subscription fed slowly parks at once instead of spinning in vain.
+                if (spinPays || handled > 1)
+                {
+                    spinPays = SpinBrieflyForMore(reader);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -215,13 +223,21 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// and be woken for the next, and a wake-up (a thread-pool work item, often a sleeping thread woken) costs more than many
     /// deliveries of a function that finishes at once. The spin is bounded by <see cref="SpinWait.NextSpinWillYield"/>, so it
     /// never gives up the processor and never sleeps.</remarks>
-    private static void SpinBrieflyForMore(ChannelReader<Delivery> reader)
+    /// <returns><see langword="true"/> if a message arrived.</returns>
+    private static bool SpinBrieflyForMore(ChannelReader<Delivery> reader)
     {
         var spinner = default(SpinWait);
-        while (!spinner.NextSpinWillYield && !reader.TryPeek(out _))
+        while (!reader.TryPeek(out _))
         {
+            if (spinner.NextSpinWillYield)
+            {
+                return false;
+            }
+
             spinner.SpinOnce();
         }
+
+        return true;
     }
 
     /// <summary>Delivers from the backlog on the worker's thread, inside one entry of the gate and without
@@ -229,12 +245,13 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// synchronously, that state machine, the gate and the counts would cost more than the delivery itself.</summary>
     /// <param name="reader">The backlog.</param>
     /// <param name="cancellationToken">The subscription's token.</param>
+    /// <param name="handled">Counts the messages this run delivered.</param>
     /// <param name="next">The delivery <see cref="DeliverAsync"/> must finish: one that needs its first attempt made there
     /// (the subscription is throttled, or someone listens for delivery spans), or one whose first attempt failed or has not
     /// finished (that attempt holds the gate until it ends).</param>
     /// <returns><see langword="false"/> when the run ended with nothing left for <see cref="DeliverAsync"/>: the backlog is
     /// empty, the run is <see cref="RunLength"/> long, or the subscription was removed.</returns>
-    private bool TryDeliverAtOnce(ChannelReader<Delivery> reader, CancellationToken cancellationToken, out Delivery next)
+    private bool TryDeliverAtOnce(ChannelReader<Delivery> reader, CancellationToken cancellationToken, ref int handled, out Delivery next)
     {
         if (_policy.MaxReceivesPerSecond is not null || BrokerDiagnostics.Source.HasListeners())
         {
@@ -254,6 +271,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
             if (delivery.FirstAttempt is not null)
             {
                 CountDelivered(delivered);
+                handled += delivered;
                 Exit();
                 next = delivery;
                 return true;
@@ -264,6 +282,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                 // The run is counted before the unfinished attempt takes over its entry of the gate, so that an unsubscribe,
                 // which waits for the gate to empty, finds it counted.
                 CountDelivered(delivered);
+                handled += delivered;
                 next = delivery with { FirstAttempt = ExitWhenFinishedAsync(pending) };
                 return true;
             }
@@ -273,6 +292,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         }
 
         CountDelivered(delivered);
+        handled += delivered;
         Exit();
         return false;
     }
