@@ -245,7 +245,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// synchronously, that state machine, the gate and the counts would cost more than the delivery itself.</summary>
     /// <param name="reader">The backlog.</param>
     /// <param name="cancellationToken">The subscription's token.</param>
-    /// <param name="handled">Counts the messages this run delivered.</param>
+    /// <param name="handled">The worker's count of messages handled since it woke, to which this run adds its deliveries.</param>
     /// <param name="next">The delivery <see cref="DeliverAsync"/> must finish: one that needs its first attempt made there
     /// (the subscription is throttled, or someone listens for delivery spans), or one whose first attempt failed or has not
     /// finished (that attempt holds the gate until it ends).</param>
