@@ -122,12 +122,13 @@ internal sealed partial class InMemoryTopic<T>
 
     private void FanOut(TopicMessage<T> message)
     {
-        SubscriptionRuntime<T>[] subscriptions = Volatile.Read(ref _subscriptions);
+        SubscriptionSet subscriptions = Volatile.Read(ref _subscriptions);
+        bool tallied = subscriptions.Items.Length == 0 || subscriptions.Tally.TryCount();
         JsonDocument? body = null;
         bool bodyParsed = false;
         try
         {
-            foreach (SubscriptionRuntime<T> subscription in subscriptions)
+            foreach (SubscriptionRuntime<T> subscription in subscriptions.Items)
             {
                 if (subscription.Filter is { } filter)
                 {
@@ -149,11 +150,16 @@ internal sealed partial class InMemoryTopic<T>
 
                     if (!matches)
                     {
+                        if (tallied)
+                        {
+                            subscription.CountPassedOver();
+                        }
+
                         continue;
                     }
                 }
 
-                subscription.Offer(message);
+                subscription.Offer(message, tallied);
             }
         }
         finally

@@ -8,8 +8,8 @@ namespace Broker.Topics;
 
 /// <summary>The in-memory topic.</summary>
 /// <remarks>
-/// Subscriptions live in a copy-on-write array: a publish reads it once and offers the message to every matching
-/// subscription without holding any lock, except on a FIFO topic, where one gate orders sequence numbers, de-duplication
+/// Subscriptions live in a copy-on-write set: a publish reads it once, counts itself in the set's tally and offers the
+/// message to every matching subscription without holding any lock, except on a FIFO topic, where one gate orders sequence numbers, de-duplication
 /// and the offers themselves so every subscription sees each group in publish order. Offering never blocks.
 /// </remarks>
 internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
@@ -20,7 +20,7 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
     private readonly JsonSerializerOptions _jsonOptions;
     private readonly Lock _gate = new();
     private readonly FifoPublishing? _fifo;
-    private SubscriptionRuntime<T>[] _subscriptions = [];
+    private SubscriptionSet _subscriptions = new([]);
     private bool _deleted;
 
     public InMemoryTopic(string name, TopicOptions options, MessageBroker broker)
@@ -44,7 +44,7 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
 
     public IReadOnlyList<Subscription> ListSubscriptions()
     {
-        SubscriptionRuntime<T>[] current = Volatile.Read(ref _subscriptions);
+        SubscriptionRuntime<T>[] current = Volatile.Read(ref _subscriptions).Items;
         var result = new Subscription[current.Length];
         for (int i = 0; i < current.Length; i++)
         {
@@ -86,12 +86,12 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         SubscriptionRuntime<T>? removed = null;
         lock (_gate)
         {
-            SubscriptionRuntime<T>[] current = _subscriptions;
+            SubscriptionRuntime<T>[] current = _subscriptions.Items;
             int index = Array.FindIndex(current, s => s.Id == subscriptionId);
             if (index >= 0)
             {
                 removed = current[index];
-                _subscriptions = [.. current.AsSpan(0, index), .. current.AsSpan(index + 1)];
+                Replace_Locked([.. current.AsSpan(0, index), .. current.AsSpan(index + 1)], removed);
             }
         }
 
@@ -111,8 +111,8 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         lock (_gate)
         {
             _deleted = true;
-            removed = _subscriptions;
-            _subscriptions = [];
+            removed = _subscriptions.Items;
+            Replace_Locked([], leaving: null);
         }
 
         return Task.WhenAll(Array.ConvertAll(removed, static s => s.RemoveAsync()));
@@ -176,16 +176,33 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
 
         // Built and introduced to its subscriber outside the gate (the subscriber is another package's code); its workers start
         // only once it is added, so a subscriber that throws or a topic deleted meanwhile leaves nothing running.
-        var runtime = new SubscriptionRuntime<T>(this, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time, _broker.Logger);
+        var runtime = new SubscriptionRuntime<T>(this, _gate, subscriber, rawMessageDelivery, filter, options, deadLetterQueue, _time, _broker.Logger);
         subscriber.OnSubscribed(new SubscriberContext(runtime.Handle, _time, _jsonOptions));
         lock (_gate)
         {
             ThrowIfDeleted();
             runtime.Start();
-            _subscriptions = [.. _subscriptions, runtime];
+            runtime.JoinTally_Locked(Replace_Locked([.. _subscriptions.Items, runtime], leaving: null).Tally);
             BrokerLog.Subscribed(_broker.Logger, runtime.Id, runtime.Protocol, runtime.Endpoint, Name);
             return runtime.Handle;
         }
+    }
+
+    /// <summary>Puts a new set of subscriptions in place and seals the old one's tally, moving each subscription of the old set
+    /// to the new tally with what the old one counted (a subscription leaving, or every one when the new set is empty, to none).</summary>
+    /// <returns>The new set.</returns>
+    private SubscriptionSet Replace_Locked(SubscriptionRuntime<T>[] items, SubscriptionRuntime<T>? leaving)
+    {
+        SubscriptionSet old = _subscriptions;
+        var next = new SubscriptionSet(items);
+        Volatile.Write(ref _subscriptions, next);
+        long sealedCount = old.Tally.Seal();
+        foreach (SubscriptionRuntime<T> subscription in old.Items)
+        {
+            subscription.MoveTally_Locked(sealedCount, items.Length == 0 || subscription == leaving ? null : next.Tally);
+        }
+
+        return next;
     }
 
     private void ThrowIfQueueKindMismatch(IMessageQueue queue)
@@ -216,5 +233,13 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         public ExpiringSet<PublishResult> Deduplication { get; } = new(FifoRules.Window.Ticks);
 
         public long LastSequenceNumber { get; set; }
+    }
+
+    /// <summary>The subscriptions at one moment, with the tally of the publishes that offered to them.</summary>
+    private sealed class SubscriptionSet(SubscriptionRuntime<T>[] items)
+    {
+        public SubscriptionRuntime<T>[] Items { get; } = items;
+
+        public PublishTally Tally { get; } = new();
     }
 }

@@ -19,11 +19,20 @@ internal abstract class SubscriptionRuntime
     private long _failedAttempts;
     private long _deadLettered;
     private long _dropped;
-    private long _pending;
+    private long _finished;
+    private long _acceptedAlone;
+    private long _passedOver;
 
-    protected SubscriptionRuntime(ITopic topic, string protocol, string endpoint, bool rawMessageDelivery, FilterPolicy? filter)
+    /// <summary>Guards <see cref="_tally"/> and <see cref="_acceptedBefore"/>: the topic's own gate, under which it also changes
+    /// its subscriptions and moves their counts from one tally to the next.</summary>
+    private readonly Lock _topicGate;
+    private PublishTally? _tally;
+    private long _acceptedBefore;
+
+    protected SubscriptionRuntime(ITopic topic, Lock topicGate, string protocol, string endpoint, bool rawMessageDelivery, FilterPolicy? filter)
     {
         Topic = topic;
+        _topicGate = topicGate;
         Protocol = protocol;
         Endpoint = endpoint;
         RawMessageDelivery = rawMessageDelivery;
@@ -56,11 +65,35 @@ internal abstract class SubscriptionRuntime
 
     public long Dropped => Volatile.Read(ref _dropped);
 
-    public long Pending => Volatile.Read(ref _pending);
+    /// <summary>Gets the messages accepted and not yet delivered, dead-lettered, dropped or abandoned.</summary>
+    public long Pending
+    {
+        get
+        {
+            lock (_topicGate)
+            {
+                long accepted = _acceptedBefore + (_tally?.Count ?? 0) + Volatile.Read(ref _acceptedAlone) - Volatile.Read(ref _passedOver);
+                return accepted - Volatile.Read(ref _finished);
+            }
+        }
+    }
 
     protected CancellationTokenSource Cancellation { get; } = new();
 
     public abstract Task RemoveAsync();
+
+    /// <summary>Moves this subscription from one of the topic's tallies to the next (<see langword="null"/> once it is removed),
+    /// keeping what the sealed one counted; called under the topic's gate.</summary>
+    /// <param name="sealedCount">What <see cref="PublishTally.Seal"/> returned for the tally this subscription leaves.</param>
+    /// <param name="next">The tally of the set it is in now, or <see langword="null"/>.</param>
+    public void MoveTally_Locked(long sealedCount, PublishTally? next)
+    {
+        _acceptedBefore += sealedCount;
+        _tally = next;
+    }
+
+    /// <summary>Joins the first tally; called under the topic's gate when the subscription is added.</summary>
+    public void JoinTally_Locked(PublishTally tally) => _tally = tally;
 
     protected bool TryEnter()
     {
@@ -99,12 +132,17 @@ internal abstract class SubscriptionRuntime
 #pragma warning restore VSTHRD003
     }
 
-    protected void CountAccepted() => Interlocked.Increment(ref _pending);
+    /// <summary>Counts a message accepted by a publish that its set's tally did not count (it came after the seal).</summary>
+    protected void CountAcceptedAlone() => Interlocked.Increment(ref _acceptedAlone);
+
+    /// <summary>Counts a publish that its set's tally counted but that this subscription did not accept (its filter policy
+    /// did not match, or its endpoint is not confirmed).</summary>
+    public void CountPassedOver() => Interlocked.Increment(ref _passedOver);
 
     protected void CountDelivered()
     {
         Interlocked.Increment(ref _delivered);
-        Interlocked.Decrement(ref _pending);
+        Interlocked.Increment(ref _finished);
         BrokerDiagnostics.Delivered(Topic.Name, Protocol);
     }
 
@@ -118,7 +156,7 @@ internal abstract class SubscriptionRuntime
         }
 
         Interlocked.Add(ref _delivered, count);
-        Interlocked.Add(ref _pending, -count);
+        Interlocked.Add(ref _finished, count);
         BrokerDiagnostics.Delivered(Topic.Name, Protocol, count);
     }
 
@@ -131,15 +169,15 @@ internal abstract class SubscriptionRuntime
     protected void CountDeadLettered()
     {
         Interlocked.Increment(ref _deadLettered);
-        Interlocked.Decrement(ref _pending);
+        Interlocked.Increment(ref _finished);
         BrokerDiagnostics.SubscriptionDeadLettered(Topic.Name, Protocol);
     }
 
     protected void CountDropped()
     {
         Interlocked.Increment(ref _dropped);
-        Interlocked.Decrement(ref _pending);
+        Interlocked.Increment(ref _finished);
     }
 
-    protected void CountAbandoned() => Interlocked.Decrement(ref _pending);
+    protected void CountAbandoned() => Interlocked.Increment(ref _finished);
 }

@@ -35,6 +35,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
 
     public SubscriptionRuntime(
         ITopic topic,
+        Lock topicGate,
         ITopicSubscriber<T> subscriber,
         bool rawMessageDelivery,
         FilterPolicy? filter,
@@ -42,7 +43,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         IMessageQueue<FailedDelivery<T>>? deadLetterQueue,
         TimeProvider time,
         ILogger logger)
-        : base(topic, subscriber.Protocol, subscriber.Endpoint, rawMessageDelivery, filter)
+        : base(topic, topicGate, subscriber.Protocol, subscriber.Endpoint, rawMessageDelivery, filter)
     {
         _logger = logger;
         _subscriber = subscriber;
@@ -70,14 +71,27 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     }
 
     /// <summary>Accepts a message for delivery; never blocks and never throws.</summary>
-    public void Offer(TopicMessage<T> message)
+    /// <param name="message">The message.</param>
+    /// <param name="tallied">Whether the publish was counted in the tally of the set this subscription was offered from;
+    /// when it was not, the subscription counts the message itself.</param>
+    public void Offer(TopicMessage<T> message, bool tallied)
     {
         if (!_subscriber.IsActive)
         {
-            return; // Pending confirmation: like SNS, nothing is sent to (or kept for) an endpoint that has not confirmed.
+            // Pending confirmation: like SNS, nothing is sent to (or kept for) an endpoint that has not confirmed.
+            if (tallied)
+            {
+                CountPassedOver();
+            }
+
+            return;
         }
 
-        CountAccepted();
+        if (!tallied)
+        {
+            CountAcceptedAlone();
+        }
+
         if (_inline && Volatile.Read(ref _queued) == 0)
         {
             if (!TryEnter())
