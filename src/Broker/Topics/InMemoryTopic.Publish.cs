@@ -123,7 +123,7 @@ internal sealed partial class InMemoryTopic<T>
     private void FanOut(TopicMessage<T> message)
     {
         SubscriptionSet subscriptions = Volatile.Read(ref _subscriptions);
-        bool tallied = subscriptions.Items.Length == 0 || subscriptions.Tally.TryCount();
+        bool tallied = subscriptions.Items.Length == 0 || subscriptions.Tally.TryCount(); // An empty set has no one to count for.
         JsonDocument? body = null;
         bool bodyParsed = false;
         try

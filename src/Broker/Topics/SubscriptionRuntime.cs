@@ -13,6 +13,10 @@ namespace Broker.Topics;
 internal abstract class SubscriptionRuntime
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Guards <see cref="_tally"/> and <see cref="_acceptedBefore"/>: the topic's own gate, under which it also changes
+    /// its subscriptions and moves their counts from one tally to the next.</summary>
+    private readonly Lock _topicGate;
     private int _active;
     private int _removed;
     private long _delivered;
@@ -22,10 +26,6 @@ internal abstract class SubscriptionRuntime
     private long _finished;
     private long _acceptedAlone;
     private long _passedOver;
-
-    /// <summary>Guards <see cref="_tally"/> and <see cref="_acceptedBefore"/>: the topic's own gate, under which it also changes
-    /// its subscriptions and moves their counts from one tally to the next.</summary>
-    private readonly Lock _topicGate;
     private PublishTally? _tally;
     private long _acceptedBefore;
 
