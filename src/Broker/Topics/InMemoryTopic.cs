@@ -9,8 +9,9 @@ namespace Broker.Topics;
 /// <summary>The in-memory topic.</summary>
 /// <remarks>
 /// Subscriptions live in a copy-on-write set: a publish reads it once, counts itself in the set's tally and offers the
-/// message to every matching subscription without holding any lock, except on a FIFO topic, where one gate orders sequence numbers, de-duplication
-/// and the offers themselves so every subscription sees each group in publish order. Offering never blocks.
+/// message to every matching subscription without holding any lock, except on a FIFO topic, where one gate orders
+/// sequence numbers, de-duplication and the offers themselves so every subscription sees each group in publish order.
+/// Offering never blocks.
 /// </remarks>
 internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
 {
