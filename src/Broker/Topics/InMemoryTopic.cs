@@ -92,7 +92,7 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
             if (index >= 0)
             {
                 removed = current[index];
-                Replace_Locked([.. current.AsSpan(0, index), .. current.AsSpan(index + 1)], removed);
+                Replace_Locked([.. current.AsSpan(0, index), .. current.AsSpan(index + 1)]);
             }
         }
 
@@ -113,7 +113,7 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         {
             _deleted = true;
             removed = _subscriptions.Items;
-            Replace_Locked([], leaving: null);
+            Replace_Locked([]);
         }
 
         return Task.WhenAll(Array.ConvertAll(removed, static s => s.RemoveAsync()));
@@ -183,16 +183,15 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         {
             ThrowIfDeleted();
             runtime.Start();
-            runtime.JoinTally_Locked(Replace_Locked([.. _subscriptions.Items, runtime], leaving: null).Tally);
+            Replace_Locked([.. _subscriptions.Items, runtime]);
             BrokerLog.Subscribed(_broker.Logger, runtime.Id, runtime.Protocol, runtime.Endpoint, Name);
             return runtime.Handle;
         }
     }
 
-    /// <summary>Puts a new set of subscriptions in place and seals the old one's tally, moving each subscription of the old set
-    /// to the new tally with what the old one counted (a subscription leaving, or every one when the new set is empty, to none).</summary>
-    /// <returns>The new set.</returns>
-    private SubscriptionSet Replace_Locked(SubscriptionRuntime<T>[] items, SubscriptionRuntime<T>? leaving)
+    /// <summary>Puts a new set of subscriptions in place and seals the old one's tally: every subscription of the old set
+    /// keeps what it counted, and every subscription of the new set counts on in the new tally.</summary>
+    private void Replace_Locked(SubscriptionRuntime<T>[] items)
     {
         SubscriptionSet old = _subscriptions;
         var next = new SubscriptionSet(items);
@@ -200,10 +199,13 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         long sealedCount = old.Tally.Seal();
         foreach (SubscriptionRuntime<T> subscription in old.Items)
         {
-            subscription.MoveTally_Locked(sealedCount, items.Length == 0 || subscription == leaving ? null : next.Tally);
+            subscription.LeaveTally_Locked(sealedCount);
         }
 
-        return next;
+        foreach (SubscriptionRuntime<T> subscription in items)
+        {
+            subscription.JoinTally_Locked(next.Tally);
+        }
     }
 
     private void ThrowIfQueueKindMismatch(IMessageQueue queue)

@@ -82,17 +82,15 @@ internal abstract class SubscriptionRuntime
 
     public abstract Task RemoveAsync();
 
-    /// <summary>Moves this subscription from one of the topic's tallies to the next (<see langword="null"/> once it is removed),
-    /// keeping what the sealed one counted; called under the topic's gate.</summary>
-    /// <param name="sealedCount">What <see cref="PublishTally.Seal"/> returned for the tally this subscription leaves.</param>
-    /// <param name="next">The tally of the set it is in now, or <see langword="null"/>.</param>
-    public void MoveTally_Locked(long sealedCount, PublishTally? next)
+    /// <summary>Leaves the tally of the set the topic replaced, keeping what it counted; called under the topic's gate.</summary>
+    /// <param name="sealedCount">What <see cref="PublishTally.Seal"/> returned for that tally.</param>
+    public void LeaveTally_Locked(long sealedCount)
     {
         _acceptedBefore += sealedCount;
-        _tally = next;
+        _tally = null;
     }
 
-    /// <summary>Joins the first tally; called under the topic's gate when the subscription is added.</summary>
+    /// <summary>Joins the tally of the topic's current set; called under the topic's gate.</summary>
     public void JoinTally_Locked(PublishTally tally) => _tally = tally;
 
     protected bool TryEnter()
@@ -139,16 +137,9 @@ internal abstract class SubscriptionRuntime
     /// did not match, or its endpoint is not confirmed).</summary>
     public void CountPassedOver() => Interlocked.Increment(ref _passedOver);
 
-    protected void CountDelivered()
-    {
-        Interlocked.Increment(ref _delivered);
-        Interlocked.Increment(ref _finished);
-        BrokerDiagnostics.Delivered(Topic.Name, Protocol);
-    }
-
-    /// <summary>Counts a run of deliveries at once: a worker draining its backlog pays two atomic operations per run
-    /// instead of two per message.</summary>
-    protected void CountDelivered(int count)
+    /// <summary>Counts deliveries; a worker draining its backlog counts a whole run at once, paying two atomic operations per
+    /// run instead of two per message.</summary>
+    protected void CountDelivered(int count = 1)
     {
         if (count == 0)
         {
