@@ -259,7 +259,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// synchronously, that state machine, the gate and the counts would cost more than the delivery itself.</summary>
     /// <param name="reader">The backlog.</param>
     /// <param name="cancellationToken">The subscription's token.</param>
-    /// <param name="handled">The worker's count of messages handled since it woke, which each delivery of the run adds to.</param>
+    /// <param name="handled">The worker's count of messages handled since it woke, to which this run adds its deliveries.</param>
     /// <param name="next">The delivery <see cref="DeliverAsync"/> must finish: one that needs its first attempt made there
     /// (the subscription is throttled, or someone listens for delivery spans), or one whose first attempt failed or has not
     /// finished (that attempt holds the gate until it ends).</param>
@@ -279,12 +279,14 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         }
 
         // Nothing below throws: an attempt's exception comes back as its task.
-        int runStart = handled;
-        while (handled - runStart < RunLength && !IsRemoved && reader.TryRead(out Delivery delivery))
+        // Counted in a local, not through the reference, which the loop would otherwise write on every delivery.
+        int delivered = 0;
+        while (delivered < RunLength && !IsRemoved && reader.TryRead(out Delivery delivery))
         {
             if (delivery.FirstAttempt is not null)
             {
-                CountDelivered(handled - runStart);
+                CountDelivered(delivered);
+                handled += delivered;
                 Exit();
                 next = delivery;
                 return true;
@@ -294,16 +296,18 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
             {
                 // The run is counted before the unfinished attempt takes over its entry of the gate, so that an unsubscribe,
                 // which waits for the gate to empty, finds it counted.
-                CountDelivered(handled - runStart);
+                CountDelivered(delivered);
+                handled += delivered;
                 next = delivery with { FirstAttempt = ExitWhenFinishedAsync(pending) };
                 return true;
             }
 
-            handled++;
+            delivered++;
             Dequeued();
         }
 
-        CountDelivered(handled - runStart);
+        CountDelivered(delivered);
+        handled += delivered;
         Exit();
         return false;
     }
