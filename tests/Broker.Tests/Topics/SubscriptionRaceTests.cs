@@ -11,7 +11,6 @@ namespace Broker.Tests.Topics;
 public sealed class SubscriptionRaceTests
 {
     private const int Publishers = 3;
-    private const int MaxPublishesEach = 100_000;
     private const int ChurnRounds = 40;
 
     private readonly ManualTimeProvider _clock = new();
@@ -31,7 +30,7 @@ public sealed class SubscriptionRaceTests
         {
             IMessageQueue<string> queue = broker.CreateQueue<string>($"churn-{round}");
             Subscription subscription = topic.Subscribe(queue);
-            int[] startedAtSubscribe = progress.Started();
+            int[] startedAtSubscribe = progress.BeginRound();
             await progress.AdvancedAsync(startedAtSubscribe, more: 2); // so every window has messages it must hold
             int[] completedBeforeUnsubscribe = progress.Completed();
             (await topic.UnsubscribeAsync(subscription.Id).Bounded()).Should().BeTrue();
@@ -95,6 +94,7 @@ public sealed class SubscriptionRaceTests
                     }
                 },
                 o => o.MaxConcurrency = 1 + (round % 3));
+            _ = progress.BeginRound(); // messages started from here on reach the new subscription
             if (round % 2 == 0)
             {
                 // Half the rounds unsubscribe once deliveries are flowing, the others at once.
@@ -264,31 +264,58 @@ public sealed class SubscriptionRaceTests
     }
 
     /// <summary>Publishers that each publish "p:i" in sequence and count the publishes they started and completed.</summary>
+    /// <remarks>The publishers run at most <see cref="Lead"/> publishes ahead of the round the test last began. Unpaced, on a
+    /// busy processor they could reach any fixed bound before the test's rounds were done, and a round waiting for their
+    /// progress would then wait in vain.</remarks>
     private sealed class PublisherProgress(int publishers)
     {
+        private const int Lead = 1_000;
+
         private readonly int[] _started = new int[publishers];
         private readonly int[] _completed = new int[publishers];
-
-        public int[] Started() => Snapshot(_started);
+        private int _limit = Lead;
+        private TaskCompletionSource _limitRaised = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _stopped;
 
         public int[] Completed() => Snapshot(_completed);
 
-        private volatile bool _stopped;
-
         public int Total => Completed().Sum();
 
-        public void Stop() => _stopped = true;
+        /// <summary>Begins a round: lets every publisher run <see cref="Lead"/> publishes beyond the furthest one started.</summary>
+        /// <returns>What each publisher had started when the round began.</returns>
+        public int[] BeginRound()
+        {
+            int[] started = Snapshot(_started);
+            Volatile.Write(ref _limit, started.Max() + Lead);
+            WakePublishers();
+            return started;
+        }
+
+        public void Stop()
+        {
+            _stopped = true;
+            WakePublishers();
+        }
 
         /// <summary>Waits until every publisher has completed <paramref name="more"/> publishes beyond <paramref name="from"/>.</summary>
         public Task AdvancedAsync(int[] from, int more)
             => Eventually.HoldsAsync(() => Completed().Zip(from).All(pair => pair.First >= pair.Second + more), "every publisher made progress");
 
-        /// <summary>Publishes until <see cref="Stop"/> (or a bound, so a bug cannot make it run forever).</summary>
+        /// <summary>Publishes until <see cref="Stop"/>, pausing at the round's limit.</summary>
         public Task RunAsync(ITopic<string> topic)
             => Task.WhenAll(Enumerable.Range(0, _started.Length).Select(p => Task.Run(async () =>
             {
-                for (int i = 0; i < MaxPublishesEach && !_stopped; i++)
+                int i = 0;
+                while (!_stopped)
                 {
+                    // Read before the limit: a round that raises the limit after this read also completes this task.
+                    Task limitRaised = Volatile.Read(ref _limitRaised).Task;
+                    if (i >= Volatile.Read(ref _limit))
+                    {
+                        await limitRaised;
+                        continue;
+                    }
+
                     Volatile.Write(ref _started[p], i + 1);
                     await topic.PublishAsync(string.Create(CultureInfo.InvariantCulture, $"{p}:{i}"));
                     Volatile.Write(ref _completed[p], i + 1);
@@ -296,8 +323,13 @@ public sealed class SubscriptionRaceTests
                     {
                         await Task.Yield();
                     }
+
+                    i++;
                 }
             })));
+
+        private void WakePublishers()
+            => Interlocked.Exchange(ref _limitRaised, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
         private static int[] Snapshot(int[] counters)
         {
