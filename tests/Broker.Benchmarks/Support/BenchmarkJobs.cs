@@ -19,11 +19,14 @@ public static class BenchmarkJobs
 {
     /// <summary>Gets the configuration of the full run.</summary>
     /// <returns>The configuration.</returns>
-    /// <remarks>25 warm-up iterations: the JIT replaces its first code with optimized code in the background, which takes
-    /// several iterations when the benchmark keeps both cores busy; with 3, Broker's 1/1 queue figure was that of
-    /// unoptimized code (410-448 ns per message against 256-258 ns with 15 or 30 warm-ups), and the first case to run Broker's
-    /// queue code still needed 14 of 15 warm-ups to get there.</remarks>
-    public static ManualConfig Full() => Create(warmups: 25, iterations: 15);
+    /// <remarks>50 warm-up iterations. An iteration calls each producer and consumer loop once per worker, and the runtime
+    /// compiles a method with full optimization only after it has been called 30 times; until then a 1/1 loop runs as code
+    /// compiled for the loop on the fly, around code that may not be optimized yet either. With 25 warm-ups the 1/1 cases
+    /// were measured while that change was still under way: Broker's 1/1 reached its steady figure only after 33-38
+    /// iterations. The project file also turns off the runtime's delay before it starts counting calls, which it keeps
+    /// extending while other code is being compiled, so that a case's warm-ups do not depend on what ran before it in this
+    /// process.</remarks>
+    public static ManualConfig Full() => Create(warmups: 50, iterations: 15);
 
     /// <summary>Gets the configuration of the quick run: the same measurements with fewer iterations.</summary>
     /// <returns>The configuration.</returns>
