@@ -15,6 +15,7 @@ using Broker.Benchmarks.Topics;
 //   --latency [samples]   only the latency measurement.
 //   --memory              only the memory-per-message measurement.
 //   --cores [rounds]      only the core-sharing measurement: what a second busy thread costs one thread here.
+//   --fanout [rounds]     only the interleaved fan-out measurement: Broker and BroadcastBlock in alternating rounds.
 //   anything else         passed to BenchmarkDotNet's switcher with the full settings, e.g. --filter *FanOut*.
 Type[] all = [typeof(QueueThroughputBenchmarks), typeof(QueueHotPathBenchmarks), typeof(FifoQueueBenchmarks), typeof(FanOutBenchmarks), typeof(FilterPolicyBenchmarks), typeof(VisibilityExpiryBenchmarks)];
 string mode = args.Length > 0 ? args[0] : string.Empty;
@@ -40,6 +41,7 @@ switch (mode)
         await LongPollLatency.RunAsync(2_000, Console.Out).ConfigureAwait(false);
         MemoryPerMessage.Run([100_000], Console.Out);
         await CoreSharing.RunAsync(2, Console.Out).ConfigureAwait(false);
+        await FanOutInterleaved.RunAsync(2, Console.Out).ConfigureAwait(false);
         break;
     case "--latency":
         await LongPollLatency.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000, Console.Out).ConfigureAwait(false);
@@ -50,11 +52,15 @@ switch (mode)
     case "--cores":
         await CoreSharing.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30, Console.Out).ConfigureAwait(false);
         break;
+    case "--fanout":
+        await FanOutInterleaved.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40, Console.Out).ConfigureAwait(false);
+        break;
     case "":
         Fail(BenchmarkRunner.Run(all, BenchmarkJobs.Full()));
         await LongPollLatency.RunAsync(20_000, Console.Out).ConfigureAwait(false);
         MemoryPerMessage.Run([100_000, 1_000_000], Console.Out);
         await CoreSharing.RunAsync(30, Console.Out).ConfigureAwait(false);
+        await FanOutInterleaved.RunAsync(40, Console.Out).ConfigureAwait(false);
         break;
     default:
         Fail(BenchmarkSwitcher.FromTypes(all).Run(args, BenchmarkJobs.Full()));
