@@ -123,12 +123,22 @@ internal sealed partial class InMemoryTopic<T>
     private void FanOut(TopicMessage<T> message)
     {
         SubscriptionSet subscriptions = Volatile.Read(ref _subscriptions);
-        bool tallied = subscriptions.Items.Length == 0 || subscriptions.Tally.TryCount(); // An empty set has no one to count for.
+        if (subscriptions.Items.Length == 0)
+        {
+            return; // No one to count for.
+        }
+
+        while (!subscriptions.Feed.TryAppend(message))
+        {
+            // Sealed: the set was replaced after it was read, and the new one is in place. Nothing has been offered yet.
+            subscriptions = Volatile.Read(ref _subscriptions);
+        }
+
         JsonDocument? body = null;
         bool bodyParsed = false;
         try
         {
-            foreach (SubscriptionRuntime<T> subscription in subscriptions.Items)
+            foreach (SubscriptionRuntime<T> subscription in subscriptions.Offered)
             {
                 if (subscription.Filter is { } filter)
                 {
@@ -150,16 +160,12 @@ internal sealed partial class InMemoryTopic<T>
 
                     if (!matches)
                     {
-                        if (tallied)
-                        {
-                            subscription.CountPassedOver();
-                        }
-
+                        subscription.CountPassedOver();
                         continue;
                     }
                 }
 
-                subscription.Offer(message, tallied);
+                subscription.Offer(message);
             }
         }
         finally

@@ -8,10 +8,10 @@ namespace Broker.Topics;
 
 /// <summary>The in-memory topic.</summary>
 /// <remarks>
-/// Subscriptions live in a copy-on-write set: a publish reads it once, counts itself in the set's tally and offers the
-/// message to every matching subscription without holding any lock, except on a FIFO topic, where one gate orders
-/// sequence numbers, de-duplication and the offers themselves so every subscription sees each group in publish order.
-/// Offering never blocks.
+/// Subscriptions live in a copy-on-write set: a publish reads it once, appends the message to the set's feed (which counts
+/// it for every subscription of the set and holds it for those that read the feed) and offers it to every other matching
+/// subscription, holding no lock but the feed's brief one, except on a FIFO topic, where one gate orders sequence numbers,
+/// de-duplication and the offers themselves so every subscription sees each group in publish order. Offering never blocks.
 /// </remarks>
 internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
 {
@@ -182,29 +182,31 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         lock (_gate)
         {
             ThrowIfDeleted();
-            runtime.Start();
             Replace_Locked([.. _subscriptions.Items, runtime]);
+            runtime.Start();
             BrokerLog.Subscribed(_broker.Logger, runtime.Id, runtime.Protocol, runtime.Endpoint, Name);
             return runtime.Handle;
         }
     }
 
-    /// <summary>Puts a new set of subscriptions in place and seals the old one's tally: every subscription of the old set
-    /// keeps what it counted, and every subscription of the new set counts on in the new tally.</summary>
+    /// <summary>Puts a new set of subscriptions in place and seals the old one's feed: every subscription of the old set
+    /// keeps what it counted, and every subscription of the new set counts on in the new feed.</summary>
     private void Replace_Locked(SubscriptionRuntime<T>[] items)
     {
         SubscriptionSet old = _subscriptions;
         var next = new SubscriptionSet(items);
         Volatile.Write(ref _subscriptions, next);
-        long sealedCount = old.Tally.Seal();
-        foreach (SubscriptionRuntime<T> subscription in old.Items)
-        {
-            subscription.LeaveTally_Locked(sealedCount);
-        }
 
+        // Joined before the old feed is sealed: a reader that comes to the end of the sealed feed finds the next one queued.
         foreach (SubscriptionRuntime<T> subscription in items)
         {
-            subscription.JoinTally_Locked(next.Tally);
+            subscription.JoinFeed_Locked(next.Feed);
+        }
+
+        long sealedCount = old.Feed.Seal();
+        foreach (SubscriptionRuntime<T> subscription in old.Items)
+        {
+            subscription.LeaveFeed_Locked(old.Feed, sealedCount);
         }
     }
 
@@ -238,11 +240,21 @@ internal sealed partial class InMemoryTopic<T> : ITopic<T>, IInMemoryTopic
         public long LastSequenceNumber { get; set; }
     }
 
-    /// <summary>The subscriptions at one moment, with the tally of the publishes that offered to them.</summary>
-    private sealed class SubscriptionSet(SubscriptionRuntime<T>[] items)
+    /// <summary>The subscriptions at one moment, with the feed of the publishes made to them.</summary>
+    private sealed class SubscriptionSet
     {
-        public SubscriptionRuntime<T>[] Items { get; } = items;
+        public SubscriptionSet(SubscriptionRuntime<T>[] items)
+        {
+            Items = items;
+            Offered = Array.FindAll(items, static s => !s.ReadsFeed);
+            Feed = new TopicFeed<T>(items.Length - Offered.Length);
+        }
 
-        public PublishTally Tally { get; } = new();
+        public SubscriptionRuntime<T>[] Items { get; }
+
+        /// <summary>Gets the subscriptions that do not read the feed, to which a publish offers its message.</summary>
+        public SubscriptionRuntime<T>[] Offered { get; }
+
+        public TopicFeed<T> Feed { get; }
     }
 }

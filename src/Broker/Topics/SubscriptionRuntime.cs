@@ -14,8 +14,8 @@ internal abstract class SubscriptionRuntime
 {
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Guards <see cref="_tally"/> and <see cref="_acceptedBefore"/>: the topic's own gate, under which it also changes
-    /// its subscriptions and moves their counts from one tally to the next.</summary>
+    /// <summary>Guards <see cref="_feed"/> and <see cref="_acceptedBefore"/>: the topic's own gate, under which it also changes
+    /// its subscriptions and moves their counts from one set's feed to the next.</summary>
     private readonly Lock _topicGate;
     private int _active;
     private int _removed;
@@ -24,9 +24,8 @@ internal abstract class SubscriptionRuntime
     private long _deadLettered;
     private long _dropped;
     private long _finished;
-    private long _acceptedAlone;
     private long _passedOver;
-    private PublishTally? _tally;
+    private TopicFeed? _feed;
     private long _acceptedBefore;
 
     protected SubscriptionRuntime(ITopic topic, Lock topicGate, string protocol, string endpoint, bool rawMessageDelivery, FilterPolicy? filter)
@@ -72,7 +71,7 @@ internal abstract class SubscriptionRuntime
         {
             lock (_topicGate)
             {
-                long accepted = _acceptedBefore + (_tally?.Count ?? 0) + Volatile.Read(ref _acceptedAlone) - Volatile.Read(ref _passedOver);
+                long accepted = _acceptedBefore + (_feed?.Count ?? 0) - Volatile.Read(ref _passedOver);
                 return accepted - Volatile.Read(ref _finished);
             }
         }
@@ -82,16 +81,20 @@ internal abstract class SubscriptionRuntime
 
     public abstract Task RemoveAsync();
 
-    /// <summary>Leaves the tally of the set the topic replaced, keeping what it counted; called under the topic's gate.</summary>
-    /// <param name="sealedCount">What <see cref="PublishTally.Seal"/> returned for that tally.</param>
-    public void LeaveTally_Locked(long sealedCount)
+    /// <summary>Leaves the feed of the set the topic replaced, keeping what it counted; called under the topic's gate.</summary>
+    /// <param name="feed">That feed.</param>
+    /// <param name="sealedCount">What sealing it returned.</param>
+    public void LeaveFeed_Locked(TopicFeed feed, long sealedCount)
     {
         _acceptedBefore += sealedCount;
-        _tally = null;
+        if (ReferenceEquals(_feed, feed))
+        {
+            _feed = null; // Not in the new set; one that is has joined its feed already.
+        }
     }
 
-    /// <summary>Joins the tally of the topic's current set; called under the topic's gate.</summary>
-    public void JoinTally_Locked(PublishTally tally) => _tally = tally;
+    /// <summary>Counts the publishes of the topic's current set from now on; called under the topic's gate.</summary>
+    protected void CountIn_Locked(TopicFeed feed) => _feed = feed;
 
     protected bool TryEnter()
     {
@@ -130,10 +133,7 @@ internal abstract class SubscriptionRuntime
 #pragma warning restore VSTHRD003
     }
 
-    /// <summary>Counts a message accepted by a publish that its set's tally did not count (it came after the seal).</summary>
-    protected void CountAcceptedAlone() => Interlocked.Increment(ref _acceptedAlone);
-
-    /// <summary>Counts a publish that its set's tally counted but that this subscription did not accept (its filter policy
+    /// <summary>Counts a publish that its set's feed counted but that this subscription did not accept (its filter policy
     /// did not match, or its endpoint is not confirmed).</summary>
     public void CountPassedOver() => Interlocked.Increment(ref _passedOver);
 
@@ -170,5 +170,5 @@ internal abstract class SubscriptionRuntime
         Interlocked.Increment(ref _finished);
     }
 
-    protected void CountAbandoned() => Interlocked.Increment(ref _finished);
+    protected void CountAbandoned(long count = 1) => Interlocked.Add(ref _finished, count);
 }

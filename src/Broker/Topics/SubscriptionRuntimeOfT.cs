@@ -7,12 +7,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Broker.Topics;
 
-/// <summary>One subscription's delivery path: a backlog channel, its workers, retries per the delivery policy, and the dead-letter queue.</summary>
+/// <summary>One subscription's delivery path: its backlog, its workers, retries per the delivery policy, and the dead-letter queue.</summary>
 /// <remarks>
-/// Endpoints that never run user code and usually finish synchronously (in-memory queues) are delivered inline on the
+/// <para>A delegate subscription with one worker and no filter policy reads its topic's feed (<see cref="TopicFeed{T}"/>),
+/// which the publisher appends to once for all such subscriptions. Every other subscription has a backlog channel of its own,
+/// which the publisher writes to.</para>
+/// <para>Endpoints that never run user code and usually finish synchronously (in-memory queues) are delivered inline on the
 /// publisher's thread while the backlog is empty; anything else, and any inline attempt that did not finish at once, goes
 /// through the backlog. With one worker, messages are delivered in the order they were accepted, and a message being
-/// retried holds back the ones behind it; with more workers, deliveries run in parallel and order is not kept.
+/// retried holds back the ones behind it; with more workers, deliveries run in parallel and order is not kept.</para>
 /// </remarks>
 internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
 {
@@ -26,10 +29,11 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     private readonly IMessageQueue<FailedDelivery<T>>? _deadLetterQueue;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<Delivery> _backlog;
+    private readonly Channel<Delivery>? _backlog;
     private readonly Task[] _workers;
     private readonly Lock _throttleGate = new();
     private readonly string _deadLetterKey;
+    private FeedReader<T>? _reader;
     private long _nextSlot;
     private int _queued;
 
@@ -52,16 +56,45 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         _deadLetterQueue = deadLetterQueue;
         _deadLetterKey = Id[(Id.LastIndexOf(':') + 1)..]; // The id's unique part; topic names contain no ':' and may be too long for a FIFO id.
         _time = time;
-        _backlog = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions
+        ReadsFeed = subscriber is DelegateSubscriber<T> && filter is null && options.MaxConcurrency == 1;
+        if (!ReadsFeed)
         {
-            SingleReader = options.MaxConcurrency == 1,
-            SingleWriter = false,
-            AllowSynchronousContinuations = false,
-        });
+            _backlog = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions
+            {
+                SingleReader = options.MaxConcurrency == 1,
+                SingleWriter = false,
+                AllowSynchronousContinuations = false,
+            });
+        }
+
         _workers = new Task[options.MaxConcurrency];
     }
 
-    /// <summary>Starts the workers; called once, when the subscription is added to its topic.</summary>
+    /// <summary>Gets a value indicating whether the subscription reads its topic's feed rather than being offered each message.</summary>
+    /// <remarks>Only a subscriber that is always active and takes every message can: a delegate without a filter policy.
+    /// One worker, because the feed has one cursor per subscription.</remarks>
+    public bool ReadsFeed { get; }
+
+    /// <summary>Joins the feed of the topic's current set: the subscription counts its publishes from now on and, if it reads
+    /// feeds, reads this one once it has read those before it. Called under the topic's gate, before the previous set's feed
+    /// is sealed.</summary>
+    public void JoinFeed_Locked(TopicFeed<T> feed)
+    {
+        CountIn_Locked(feed);
+        if (ReadsFeed)
+        {
+            if (_reader is null)
+            {
+                _reader = new FeedReader<T>(feed);
+            }
+            else
+            {
+                _reader.Follow_Locked(feed);
+            }
+        }
+    }
+
+    /// <summary>Starts the workers; called once, when the subscription has joined its first set.</summary>
     public void Start()
     {
         for (int i = 0; i < _workers.Length; i++)
@@ -70,26 +103,16 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         }
     }
 
-    /// <summary>Accepts a message for delivery; never blocks and never throws.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="tallied">Whether the publish was counted in the tally of the set this subscription was offered from;
-    /// when it was not, the subscription counts the message itself.</param>
-    public void Offer(TopicMessage<T> message, bool tallied)
+    /// <summary>Accepts a message for delivery, for a subscription that does not read the feed; never blocks and never throws.</summary>
+    /// <param name="message">The message, which the feed of the subscription's set has counted.</param>
+    public void Offer(TopicMessage<T> message)
     {
+        Debug.Assert(!ReadsFeed, "A subscription that reads the feed gets its messages there.");
         if (!_subscriber.IsActive)
         {
             // Pending confirmation: like SNS, nothing is sent to (or kept for) an endpoint that has not confirmed.
-            if (tallied)
-            {
-                CountPassedOver();
-            }
-
+            CountPassedOver();
             return;
-        }
-
-        if (!tallied)
-        {
-            CountAcceptedAlone();
         }
 
         if (_inline && Volatile.Read(ref _queued) == 0)
@@ -152,9 +175,16 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         // Every delivery inside the gate, inline attempts on publishers' threads included, has left it before the backlog
         // is closed, so nothing started before the unsubscribe can be enqueued after it.
         await MarkRemovedAsync().ConfigureAwait(false);
-        _backlog.Writer.TryComplete();
+        _backlog?.Writer.TryComplete();
         await Task.WhenAll(_workers).ConfigureAwait(false);
-        while (_backlog.Reader.TryRead(out Delivery abandoned))
+        if (_reader is not null)
+        {
+            // The topic sealed the feed of every set this subscription was in before removing it, so what is unread is final.
+            CountAbandoned(_reader.Abandon());
+            return;
+        }
+
+        while (_backlog!.Reader.TryRead(out Delivery abandoned))
         {
             if (abandoned.FirstAttempt is { } attempt)
             {
@@ -180,7 +210,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
             Interlocked.Increment(ref _queued);
         }
 
-        if (!_backlog.Writer.TryWrite(delivery))
+        if (!_backlog!.Writer.TryWrite(delivery))
         {
             Dequeued();
             CountAbandoned(); // Removed meanwhile.
@@ -200,12 +230,11 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         CancellationToken cancellationToken = Cancellation.Token;
         try
         {
-            ChannelReader<Delivery> reader = _backlog.Reader;
             bool spinPays = true;
-            while (!IsRemoved && await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (!IsRemoved && await WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 int handled = 0;
-                while (TryDeliverAtOnce(reader, cancellationToken, ref handled, out Delivery delivery))
+                while (TryDeliverAtOnce(cancellationToken, ref handled, out Delivery delivery))
                 {
                     handled++;
                     try
@@ -222,7 +251,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
                 // publishers keep pace with this worker. A subscription fed slowly parks at once instead of spinning in vain.
                 if (spinPays || handled > 1)
                 {
-                    spinPays = SpinBrieflyForMore(reader);
+                    spinPays = SpinBrieflyForMore();
                 }
             }
         }
@@ -238,10 +267,10 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// deliveries of a function that finishes at once. The spin is bounded by <see cref="SpinWait.NextSpinWillYield"/>, so it
     /// never gives up the processor and never sleeps.</remarks>
     /// <returns><see langword="true"/> if a message arrived.</returns>
-    private static bool SpinBrieflyForMore(ChannelReader<Delivery> reader)
+    private bool SpinBrieflyForMore()
     {
         var spinner = default(SpinWait);
-        while (!reader.TryPeek(out _))
+        while (!CanTake())
         {
             if (spinner.NextSpinWillYield)
             {
@@ -257,7 +286,6 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// <summary>Delivers from the backlog on the worker's thread, inside one entry of the gate and without
     /// <see cref="DeliverAsync"/>'s state machine, for as long as attempts complete at once: for a function that finishes
     /// synchronously, that state machine, the gate and the counts would cost more than the delivery itself.</summary>
-    /// <param name="reader">The backlog.</param>
     /// <param name="cancellationToken">The subscription's token.</param>
     /// <param name="handled">The worker's count of messages handled since it woke, to which this run adds its deliveries.</param>
     /// <param name="next">The delivery <see cref="DeliverAsync"/> must finish: one that needs its first attempt made there
@@ -265,11 +293,11 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
     /// finished (that attempt holds the gate until it ends).</param>
     /// <returns><see langword="false"/> when the run ended with nothing left for <see cref="DeliverAsync"/>: the backlog is
     /// empty, the run is <see cref="RunLength"/> long, or the subscription was removed.</returns>
-    private bool TryDeliverAtOnce(ChannelReader<Delivery> reader, CancellationToken cancellationToken, ref int handled, out Delivery next)
+    private bool TryDeliverAtOnce(CancellationToken cancellationToken, ref int handled, out Delivery next)
     {
         if (_policy.MaxReceivesPerSecond is not null || BrokerDiagnostics.Source.HasListeners())
         {
-            return reader.TryRead(out next);
+            return TryTake(out next);
         }
 
         next = default;
@@ -281,7 +309,7 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         // Nothing below throws: an attempt's exception comes back as its task.
         // Counted in a local, not through the reference, which the loop would otherwise write on every delivery.
         int delivered = 0;
-        while (delivered < RunLength && !IsRemoved && reader.TryRead(out Delivery delivery))
+        while (delivered < RunLength && !IsRemoved && TryTake(out Delivery delivery))
         {
             if (delivery.FirstAttempt is not null)
             {
@@ -310,6 +338,23 @@ internal sealed class SubscriptionRuntime<T> : SubscriptionRuntime
         handled += delivered;
         Exit();
         return false;
+    }
+
+    private ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
+        => _reader?.WaitToReadAsync(cancellationToken) ?? _backlog!.Reader.WaitToReadAsync(cancellationToken);
+
+    private bool CanTake() => _reader?.CanTake() ?? _backlog!.Reader.TryPeek(out _);
+
+    private bool TryTake(out Delivery delivery)
+    {
+        if (_reader is { } reader)
+        {
+            bool taken = reader.TryTake(out TopicMessage<T>? message);
+            delivery = new Delivery(message!, null);
+            return taken;
+        }
+
+        return _backlog!.Reader.TryRead(out delivery);
     }
 
     /// <summary>Keeps an unfinished attempt inside the gate until it ends, as <see cref="DeliverAsync"/> does for its own attempts.</summary>

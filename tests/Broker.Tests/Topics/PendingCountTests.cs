@@ -4,7 +4,7 @@ using Broker.Tests.Support;
 namespace Broker.Tests.Topics;
 
 /// <summary>A subscription's <see cref="Subscription.PendingCount"/>, which a publish counts once per set of subscriptions
-/// (the set's tally) rather than once per subscription. Each test holds the subscription under test on its first message,
+/// (the set's feed) rather than once per subscription. Each test holds the subscription under test on its first message,
 /// so that everything published to it stays pending until released.</summary>
 public sealed class PendingCountTests
 {
@@ -126,43 +126,6 @@ public sealed class PendingCountTests
         await Eventually.HoldsAsync(() => even.DeliveredCount == evenPublished, "every even message reaches the filtered one");
         held.PendingCount.Should().Be(0);
         even.PendingCount.Should().Be(0);
-    }
-
-    [Fact]
-    public async Task PublishTally_SealedWhileCounting_EveryCountIsInTheSealedTotalOrRefused()
-    {
-        const int Threads = 4;
-        const int PerThread = 100_000;
-        var tally = new PublishTally();
-        int refused = 0;
-        using var started = new Barrier(Threads + 1);
-
-        Task[] counters = Enumerable.Range(0, Threads).Select(_ => Task.Factory.StartNew(
-            () =>
-            {
-                started.SignalAndWait();
-                for (int i = 0; i < PerThread; i++)
-                {
-                    if (!tally.TryCount())
-                    {
-                        Interlocked.Increment(ref refused);
-                    }
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default)).ToArray();
-        started.SignalAndWait();
-        while (tally.Count < PerThread)
-        {
-            Thread.SpinWait(10);
-        }
-
-        long sealedCount = tally.Seal();
-        await Task.WhenAll(counters).Bounded();
-
-        sealedCount.Should().BeGreaterThanOrEqualTo(PerThread);
-        (sealedCount + Volatile.Read(ref refused)).Should().Be(Threads * PerThread);
     }
 
     /// <summary>A delegate endpoint whose first delivery waits until <see cref="Release"/>.</summary>
