@@ -77,38 +77,65 @@ internal sealed partial class InMemoryQueue<T>
         return WaitAndReceiveAsync(maxMessages, visibilityTicks, attemptId, wait, cancellationToken);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<IReadOnlyList<ReceivedMessage<T>>> WaitAndReceiveAsync(int maxMessages, long visibilityTicks, string? attemptId, TimeSpan wait, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(wait, _time);
-
-        // Linking costs two registrations and a source per wait; a caller's token that can never be cancelled needs none.
-        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token) : null;
-        CancellationToken waitToken = linked?.Token ?? timeout.Token;
-        while (true)
+        CancellationTokenSource timeout = RentTimeout(wait);
+        try
         {
-            bool open;
-            try
+            // Linking costs two registrations and a source per wait; a caller's token that can never be cancelled needs none.
+            using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token) : null;
+            CancellationToken waitToken = linked?.Token ?? timeout.Token;
+            while (true)
             {
-                open = _fifo is null
-                    ? await _ready.Reader.WaitToReadAsync(waitToken).ConfigureAwait(false)
-                    : await _fifo.Available.Reader.WaitToReadAsync(waitToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The wait is over: an empty result is the answer, as in SQS, unless a message arrived just now.
-                return _closed ? [] : TryReceive(maxMessages, visibilityTicks, attemptId);
-            }
+                bool open;
+                try
+                {
+                    open = _fifo is null
+                        ? await _ready.Reader.WaitToReadAsync(waitToken).ConfigureAwait(false)
+                        : await _fifo.Available.Reader.WaitToReadAsync(waitToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The wait is over: an empty result is the answer, as in SQS, unless a message arrived just now.
+                    return _closed ? [] : TryReceive(maxMessages, visibilityTicks, attemptId);
+                }
 
-            if (!open)
-            {
-                ThrowClosed();
-            }
+                if (!open)
+                {
+                    ThrowClosed();
+                }
 
-            IReadOnlyList<ReceivedMessage<T>> received = TryReceive(maxMessages, visibilityTicks, attemptId);
-            if (received.Count > 0)
-            {
-                return received;
+                IReadOnlyList<ReceivedMessage<T>> received = TryReceive(maxMessages, visibilityTicks, attemptId);
+                if (received.Count > 0)
+                {
+                    return received;
+                }
             }
+        }
+        finally
+        {
+            ReturnTimeout(timeout);
+        }
+    }
+
+    /// <summary>Takes the queue's spare timeout source, or a new one, and starts it.</summary>
+    /// <remarks>A new source and its timer cost a long poll 288 bytes here, three quarters of what it allocated besides its
+    /// (pooled) state machine. A consumer that keeps up with its producer waits on nearly every receive, so the queue keeps
+    /// one source that ended without firing for the next wait.</remarks>
+    private CancellationTokenSource RentTimeout(TimeSpan wait)
+    {
+        CancellationTokenSource timeout = Interlocked.Exchange(ref _spareTimeout, null) ?? new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        timeout.CancelAfter(wait);
+        return timeout;
+    }
+
+    private void ReturnTimeout(CancellationTokenSource timeout)
+    {
+        // A source that fired, or whose timer could not be stopped, cannot be reused.
+        if (!timeout.TryReset() || Interlocked.CompareExchange(ref _spareTimeout, timeout, null) is not null)
+        {
+            timeout.Dispose();
         }
     }
 

@@ -42,6 +42,9 @@ internal sealed partial class InMemoryQueue<T> : IMessageQueue<T>, IInMemoryQueu
     private long _overCapacity;
     private volatile bool _closed;
 
+    /// <summary>A long poll's timeout source that ended without firing, kept for the next long poll.</summary>
+    private CancellationTokenSource? _spareTimeout;
+
     public InMemoryQueue(string name, QueueOptions options, TimeProvider time, JsonSerializerOptions jsonOptions, ILogger logger, InMemoryQueue<T>? deadLetterQueue)
     {
         Name = name;
