@@ -14,7 +14,7 @@ namespace Broker.Benchmarks.Topics;
 /// ratio. Here the rounds alternate (and alternate which transport goes first), so each pair of rounds sees the same state.
 /// Every round publishes 100,000 messages; the first half of the rounds warms up. Reports the median time per delivery of
 /// each transport, the median of the per-pair ratios, in how many pairs Broker was at least as fast, and the thread pool's
-/// size at the end (Broker's fan-out is slower with a larger pool).
+/// size at the end (before the topic feed, Broker's fan-out was slower with a larger pool).
 /// </remarks>
 public static class FanOutInterleaved
 {
