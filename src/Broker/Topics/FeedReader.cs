@@ -46,7 +46,7 @@ internal sealed class FeedReader<T>
     /// <summary>Takes the next message, if there is one now.</summary>
     public bool TryTake([NotNullWhen(true)] out TopicMessage<T>? message)
     {
-        if (_position == _available && !Refresh())
+        if (!CanTake())
         {
             message = null;
             return false;

@@ -22,12 +22,7 @@ public sealed class LongPollTimeoutTests
         (await first.Bounded()).Should().ContainSingle();
 
         Task<IReadOnlyList<ReceivedMessage<string>>> second = queue.ReceiveAsync(1, TimeSpan.FromSeconds(5)).AsTask();
-        _clock.Advance(TimeSpan.FromSeconds(5) - s_tick);
-        bool endedEarly = second.IsCompleted;
-        _clock.Advance(s_tick);
-
-        endedEarly.Should().BeFalse();
-        (await second.Bounded()).Should().BeEmpty();
+        await ShouldEndEmptyAfterAsync(second, TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -40,12 +35,7 @@ public sealed class LongPollTimeoutTests
         (await first.Bounded()).Should().BeEmpty();
 
         Task<IReadOnlyList<ReceivedMessage<string>>> second = queue.ReceiveAsync(1, TimeSpan.FromSeconds(3)).AsTask();
-        _clock.Advance(TimeSpan.FromSeconds(3) - s_tick);
-        bool endedEarly = second.IsCompleted;
-        _clock.Advance(s_tick);
-
-        endedEarly.Should().BeFalse();
-        (await second.Bounded()).Should().BeEmpty();
+        await ShouldEndEmptyAfterAsync(second, TimeSpan.FromSeconds(3));
     }
 
     [Fact]
@@ -86,17 +76,19 @@ public sealed class LongPollTimeoutTests
 
         // Started at 1 s, likely on the served long poll's source.
         Task<IReadOnlyList<ReceivedMessage<string>>> fiveSeconds = queue.ReceiveAsync(1, TimeSpan.FromSeconds(5)).AsTask();
-        _clock.Advance(TimeSpan.FromSeconds(5) - s_tick);
-        bool endedEarly = fiveSeconds.IsCompleted;
+        await ShouldEndEmptyAfterAsync(fiveSeconds, TimeSpan.FromSeconds(5));
+        await ShouldEndEmptyAfterAsync(waiting, waitingEndsAt - TimeSpan.FromSeconds(6));
+    }
+
+    /// <summary>Moves the clock to one tick before <paramref name="remaining"/> has passed, then to it, and checks that the
+    /// long poll ended only then, with nothing.</summary>
+    private async Task ShouldEndEmptyAfterAsync(Task<IReadOnlyList<ReceivedMessage<string>>> poll, TimeSpan remaining)
+    {
+        _clock.Advance(remaining - s_tick);
+        bool endedEarly = poll.IsCompleted;
         _clock.Advance(s_tick);
-        (await fiveSeconds.Bounded()).Should().BeEmpty();
+
         endedEarly.Should().BeFalse();
-
-        _clock.Advance(waitingEndsAt - TimeSpan.FromSeconds(6) - s_tick);
-        bool otherEndedEarly = waiting.IsCompleted;
-        _clock.Advance(s_tick);
-
-        otherEndedEarly.Should().BeFalse();
-        (await waiting.Bounded()).Should().BeEmpty();
+        (await poll.Bounded()).Should().BeEmpty();
     }
 }
